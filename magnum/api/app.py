@@ -1,0 +1,49 @@
+"""The magnum-api WSGI application: Pecan controllers and middleware, in order.
+
+From the outside in::
+
+    RequestId            X-OpenStack-Request-Id on every response
+    HTTPProxyToWSGI      (when [api] enable_proxy_headers_parsing)
+    Healthcheck          GET /healthcheck, before auth
+    MicroversionMiddleware   negotiation, 406s, version headers on every response
+    ErrorMiddleware      every 4xx/5xx as the OpenStack error body
+    AuthTokenMiddleware  (auth_strategy = keystone) every route but / and /v1
+    Pecan                hooks (context, RPC client) and the controllers
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pecan
+from oslo_config import cfg
+from oslo_middleware import healthcheck, http_proxy_to_wsgi, request_id
+
+from magnum.api import auth, errors, hooks, microversions
+from magnum.api.controllers import root
+
+LOG = logging.getLogger(__name__)
+
+
+def setup_app(conf: cfg.ConfigOpts | None = None) -> Any:
+    conf = conf or cfg.CONF
+    app = pecan.make_app(
+        root.RootController(),
+        hooks=[hooks.ContextHook(), hooks.RPCHook()],
+        force_canonical=False,
+        guess_content_type_from_ext=False,
+        debug=False,
+        wsme={"debug": False},
+    )
+    if conf.auth_strategy == "keystone":
+        app = auth.AuthTokenMiddleware(app, conf)
+    else:
+        auth.warn_if_noauth_exposed(conf)
+    app = errors.ErrorMiddleware(app)
+    app = microversions.MicroversionMiddleware(app, errors.render)
+    app = healthcheck.Healthcheck(app, {"path": "/healthcheck", "detailed": False})
+    if conf.api.enable_proxy_headers_parsing:
+        app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
+    app = request_id.RequestId(app)
+    return app

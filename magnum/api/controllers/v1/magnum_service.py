@@ -1,0 +1,40 @@
+"""GET /v1/mservices: the conductors and their heartbeat state."""
+
+from __future__ import annotations
+
+import datetime
+
+import pecan
+from pecan import rest
+
+from magnum import objects
+from magnum.api import errors
+from magnum.api.types import magnum_service as types
+from magnum.common import liveness, policy
+
+
+def _iso(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() + "+00:00" if value else None
+
+
+def to_wire(service: objects.MagnumService) -> types.MagnumService:
+    return types.MagnumService(
+        id=service.id,
+        host=service.host,
+        binary=service.binary,
+        state="up" if liveness.is_up(service) else "down",
+        report_count=service.report_count,
+        disabled=service.disabled,
+        disabled_reason=service.disabled_reason,
+        created_at=_iso(service.created_at),
+        updated_at=_iso(service.updated_at),
+    )
+
+
+class MagnumServiceController(rest.RestController):
+    @errors.expose(types.MagnumServiceCollection)
+    def get_all(self) -> types.MagnumServiceCollection:
+        context = pecan.request.context
+        policy.authorize("magnum-service:get_all", None, context)
+        services = objects.MagnumService.list(context)
+        return types.MagnumServiceCollection(mservices=[to_wire(s) for s in services])

@@ -1,0 +1,192 @@
+"""Wire types shared by every resource, and the legacy-name renaming helper."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import wsme
+from oslo_utils import strutils, uuidutils
+from wsme import types as wtypes
+
+from magnum.common import exception
+
+
+class BooleanType(wtypes.UserType):
+    """true/false, also as strings in any case ("True", "yes", "0") as Horizon sends."""
+
+    basetype = wtypes.text
+    name = "boolean"
+
+    @staticmethod
+    def validate(value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        try:
+            return strutils.bool_from_string(value, strict=True)
+        except ValueError as err:
+            raise ValueError(str(err)) from err
+
+    @staticmethod
+    def frombasetype(value: Any) -> Any:
+        return value
+
+
+class IntegerType(wtypes.UserType):
+    """An integer within bounds; numeric strings ("3") are accepted."""
+
+    basetype = wtypes.text
+    name = "integer"
+
+    def __init__(self, minimum: int | None = None, maximum: int | None = None) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+
+    def validate(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError(f"{value!r} is not an integer.")
+        try:
+            number = int(value)
+        except ValueError as err:
+            raise ValueError(f"{value!r} is not an integer.") from err
+        if self.minimum is not None and number < self.minimum:
+            raise ValueError(f"Value should be greater or equal to {self.minimum}.")
+        if self.maximum is not None and number > self.maximum:
+            raise ValueError(f"Value should be less or equal to {self.maximum}.")
+        return number
+
+    def frombasetype(self, value: Any) -> Any:
+        return value
+
+
+class JsonType(wtypes.UserType):
+    """Any JSON value (PATCH values, labels)."""
+
+    basetype = wtypes.text
+    name = "json"
+
+    @staticmethod
+    def validate(value: Any) -> Any:
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{value!r} is not JSON serializable.") from err
+        return value
+
+    @staticmethod
+    def frombasetype(value: Any) -> Any:
+        return value
+
+
+class LabelsType(wtypes.UserType):
+    """A dict of str keys to str/int/bool/float values (template and cluster labels)."""
+
+    basetype = wtypes.text
+    name = "labels"
+
+    @staticmethod
+    def validate(value: Any) -> dict[str, Any]:
+        if isinstance(value, str):
+            # Old clients and PATCH bodies send the dict as a JSON string.
+            try:
+                value = json.loads(value) if value.strip() else {}
+            except ValueError as err:
+                raise ValueError(f"Labels {value!r} are not a JSON object.") from err
+        if not isinstance(value, dict):
+            raise ValueError(f"Labels must be an object, not {type(value).__name__}.")
+        for key, item in value.items():
+            if not isinstance(key, str) or not isinstance(item, str | int | float | bool):
+                raise ValueError(f"Label {key!r} must map to a string, number or boolean.")
+        return value
+
+    @staticmethod
+    def frombasetype(value: Any) -> Any:
+        return value
+
+
+class NameType(wtypes.UserType):
+    """A cluster-style name: starts with a letter; letters, digits, _ . -"""
+
+    basetype = wtypes.text
+    name = "name"
+    pattern = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.-]*$")
+
+    def __init__(self, max_length: int = 242) -> None:
+        self.max_length = max_length
+
+    def validate(self, value: Any) -> str:
+        if not isinstance(value, str) or not self.pattern.match(value):
+            raise ValueError(
+                f"{value!r} is not a valid name: it must start with a letter and "
+                "use only letters, digits, _ . and -."
+            )
+        if len(value) > self.max_length:
+            raise ValueError(f"Name is longer than {self.max_length} characters.")
+        return value
+
+    def frombasetype(self, value: Any) -> Any:
+        return value
+
+
+class JsonPatch(wtypes.Base):
+    """One RFC 6902 operation of a PATCH body (add, replace, remove)."""
+
+    path = wtypes.wsattr(wtypes.StringType(pattern=r"^(/[\w-]+)+$"), mandatory=True)
+    op = wtypes.wsattr(wtypes.Enum(str, "add", "replace", "remove"), mandatory=True)
+    value = wtypes.wsattr(JsonType(), default=wtypes.Unset)
+
+    def as_dict(self) -> dict[str, Any]:
+        op: dict[str, Any] = {"op": self.op, "path": self.path}
+        if self.value is not wtypes.Unset:
+            op["value"] = self.value
+        return op
+
+
+class Link(wtypes.Base):
+    href = wtypes.text
+    rel = wtypes.text
+    type = wtypes.text
+
+
+def is_uuid(value: str) -> bool:
+    return uuidutils.is_uuid_like(value)
+
+
+def renamed_type(
+    base: type,
+    renames: dict[str, str],
+    name: str,
+    overrides: dict[str, Any] | None = None,
+    drop: tuple[str, ...] = (),
+) -> type:
+    """A copy of WSME type ``base`` with attributes renamed for a legacy route.
+
+    ``renames`` maps the modern attribute name to the legacy one. The legacy
+    type is derived, never written by hand, so the two cannot drift apart.
+    """
+    attrs: dict[str, Any] = {}
+    for attr in wtypes.list_attributes(base):
+        if attr.name in drop:
+            continue
+        wire_name = renames.get(attr.name, attr.name)
+        attrs[wire_name] = wtypes.wsattr(
+            attr.datatype,
+            mandatory=attr.mandatory,
+            default=attr.default,
+            readonly=attr.readonly,
+        )
+    attrs.update(overrides or {})
+    return type(name, (wtypes.Base,), attrs)
+
+
+def from_json(datatype: type, value: Any) -> Any:
+    """Validate a plain dict against a WSME type (PATCH re-validation)."""
+    try:
+        return wsme.rest.json.fromjson(datatype, value)
+    except wsme.exc.UnknownAttribute as err:
+        raise exception.Invalid(
+            f"Unknown attribute(s): {', '.join(sorted(err.attributes))}."
+        ) from err
+    except (wsme.exc.InvalidInput, exception.Invalid, ValueError) as err:
+        raise exception.Invalid(str(err)) from err

@@ -1,0 +1,25 @@
+"""magnum-api: the REST API, served by cheroot (see magnum.api.server)."""
+
+from __future__ import annotations
+
+import sys
+
+from magnum.api import app as api_app
+from magnum.api import server
+from magnum.common import rpc, service
+
+
+def main(argv: list[str] | None = None) -> None:
+    conf = service.prepare(argv or sys.argv)
+    service.check_database_or_exit(conf)
+
+    def build() -> server.wsgi.Server:
+        rpc.init(conf)
+        return server.make_server(
+            api_app.setup_app(conf), conf.api.host_ip, conf.api.port, conf.api.threads
+        )
+
+    if conf.api.workers > 1:
+        server.serve_forked(build, conf.api.workers)
+    else:
+        server.serve_in_process(build())

@@ -1,0 +1,17 @@
+"""Default policy rules, one module per resource."""
+
+import itertools
+
+from magnum.common.policies import base, cluster, cluster_template, magnum_service, node
+
+
+def list_rules():
+    return list(
+        itertools.chain(
+            base.list_rules(),
+            cluster_template.list_rules(),
+            cluster.list_rules(),
+            node.list_rules(),
+            magnum_service.list_rules(),
+        )
+    )

@@ -1,0 +1,64 @@
+"""Start-up steps every magnum process shares."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from oslo_config import cfg
+from oslo_db import exception as db_exc
+from oslo_log import log
+from sqlalchemy.engine import make_url
+
+from magnum import objects, version
+
+LOG = logging.getLogger(__name__)
+
+
+def prepare(argv: Sequence[str], default_config_files: list[str] | None = None) -> cfg.ConfigOpts:
+    """Parse options, set up logging, register the versioned objects."""
+    conf = cfg.CONF
+    log.register_options(conf)
+    conf(
+        list(argv[1:]),
+        project="magnum",
+        version=version.version_string(),
+        default_config_files=default_config_files,
+    )
+    log.setup(conf, "magnum")
+    objects.register_all()
+    return conf
+
+
+def safe_database_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparsable [database] connection>"
+
+
+def check_database_or_exit(conf: cfg.ConfigOpts) -> None:
+    """Exit 1 with one clear line when the database cannot be used."""
+    try:
+        objects.MagnumService.list(None)
+    except db_exc.DBError as err:
+        reason = str(getattr(err, "inner_exception", None) or err).splitlines()[0]
+        LOG.critical(
+            "Cannot use the database at %s: %s. Check [database] connection and "
+            "run 'magnum-db-manage upgrade'.",
+            safe_database_url(conf.database.connection),
+            reason,
+        )
+        sys.exit(1)
+
+
+def wait_for_stop_signal() -> None:
+    """Block the main thread until SIGTERM or SIGINT."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    while not stop.wait(1):
+        pass

@@ -1,0 +1,64 @@
+"""The conductor's RPC endpoints: lock the bay, pick the driver, delegate.
+
+Method names and arguments match ``rpcapi.ConductorAPI`` one for one. Long
+work is handed to the worker pool with the lock held (``spawn_after``), so
+the RPC thread is free as soon as the lock is taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent import futures
+from typing import Any
+
+import oslo_messaging as messaging
+
+from magnum.common import exception
+from magnum.conductor import clusters, rpcapi, task_manager
+
+EXPECTED = (
+    exception.ClusterLocked,
+    exception.ResourceNotFound,
+    exception.Invalid,
+    exception.Conflict,
+    exception.NotSupported,
+)
+
+
+class ConductorManager:
+    target = messaging.Target(version=rpcapi.ConductorAPI.RPC_API_VERSION)
+
+    def __init__(self, host: str, pool: futures.Executor) -> None:
+        self.host = host
+        self.pool = pool
+
+    @messaging.expected_exceptions(*EXPECTED)
+    def cluster_create(self, context: Any, cluster_uuid: str) -> None:
+        with task_manager.acquire(context, cluster_uuid, purpose="create") as task:
+            task.spawn_after(self.pool, clusters.create)
+
+    @messaging.expected_exceptions(*EXPECTED)
+    def cluster_resize(
+        self,
+        context: Any,
+        cluster_uuid: str,
+        nodegroup_uuid: str,
+        node_count: int,
+        nodes_to_remove: Sequence[str] = (),
+    ) -> None:
+        with task_manager.acquire(context, cluster_uuid, purpose="resize") as task:
+            task.spawn_after(
+                self.pool, clusters.resize, nodegroup_uuid, node_count, list(nodes_to_remove)
+            )
+
+    @messaging.expected_exceptions(*EXPECTED)
+    def cluster_delete(self, context: Any, cluster_uuid: str) -> None:
+        with task_manager.acquire(context, cluster_uuid, purpose="delete") as task:
+            task.spawn_after(self.pool, clusters.delete)
+
+    @messaging.expected_exceptions(*EXPECTED)
+    def cluster_nodes(self, context: Any, cluster_uuid: str) -> list[dict[str, Any]]:
+        """The bay's hosts as its driver sees them (no lock: read only)."""
+        task = task_manager.Task(context, cluster_uuid, purpose="list nodes")
+        task.load()
+        return [vars(node) for node in task.driver.list_nodes(context, task.cluster)]

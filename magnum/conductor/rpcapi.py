@@ -1,0 +1,91 @@
+"""Client side of the conductor's RPC API.
+
+Casts for a bay go to the conductor that owns it on the hash ring
+(``server=<host>`` on the ``[conductor] topic``); calls wait at most
+``[conductor] rpc_timeout`` seconds, and a timeout becomes a 504 at the API.
+
+API version history:
+
+* 1.0 - cluster_create, cluster_resize, cluster_delete, cluster_nodes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from magnum.common import exception, rpc
+from magnum.conductor import hash_ring
+
+CONF = cfg.CONF
+
+
+class ConductorAPI:
+    RPC_API_VERSION = "1.0"
+
+    def __init__(self, topic: str | None = None) -> None:
+        self.topic = topic or CONF.conductor.topic
+        target = messaging.Target(topic=self.topic, version=self.RPC_API_VERSION)
+        self.client = rpc.get_client(target, version_cap=self.RPC_API_VERSION)
+        self.ring = hash_ring.HashRingManager()
+
+    def _for_cluster(self, cluster_uuid: str, timeout: int | None = None) -> Any:
+        host = self.ring.get_host(cluster_uuid)
+        return self.client.prepare(server=host, timeout=timeout or CONF.conductor.rpc_timeout)
+
+    def _call(self, context: Any, cluster_uuid: str, method: str, **kwargs: Any) -> Any:
+        cctxt = self._for_cluster(cluster_uuid)
+        try:
+            return cctxt.call(context, method, **kwargs)
+        except messaging.MessagingTimeout as err:
+            raise exception.ConductorTimeout(
+                method=method, timeout=CONF.conductor.rpc_timeout
+            ) from err
+
+    def cluster_create(self, context: Any, cluster_uuid: str) -> None:
+        self._for_cluster(cluster_uuid).cast(context, "cluster_create", cluster_uuid=cluster_uuid)
+
+    def cluster_resize(
+        self,
+        context: Any,
+        cluster_uuid: str,
+        nodegroup_uuid: str,
+        node_count: int,
+        nodes_to_remove: Sequence[str] = (),
+    ) -> None:
+        self._for_cluster(cluster_uuid).cast(
+            context,
+            "cluster_resize",
+            cluster_uuid=cluster_uuid,
+            nodegroup_uuid=nodegroup_uuid,
+            node_count=node_count,
+            nodes_to_remove=list(nodes_to_remove),
+        )
+
+    def cluster_delete(self, context: Any, cluster_uuid: str) -> None:
+        self._for_cluster(cluster_uuid).cast(context, "cluster_delete", cluster_uuid=cluster_uuid)
+
+    def cluster_nodes(self, context: Any, cluster_uuid: str) -> list[dict[str, Any]]:
+        return self._call(context, cluster_uuid, "cluster_nodes", cluster_uuid=cluster_uuid)
+
+
+_CLIENT: ConductorAPI | None = None
+_LOCK = threading.Lock()
+
+
+def get_client() -> ConductorAPI:
+    global _CLIENT
+    with _LOCK:
+        if _CLIENT is None:
+            _CLIENT = ConductorAPI()
+        return _CLIENT
+
+
+def reset_client() -> None:
+    global _CLIENT
+    with _LOCK:
+        _CLIENT = None

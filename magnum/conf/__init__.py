@@ -1,0 +1,41 @@
+"""Every configuration option of magnum, registered on one ConfigOpts.
+
+Each option group lives in its own module with ``register_opts(conf)`` and
+``list_opts()``; this package registers them all on ``CONF``. Nothing else in
+the tree calls ``register_opts``.
+"""
+
+from oslo_config import cfg
+
+from magnum.conf import (
+    api,
+    certificates,
+    cluster,
+    cluster_template,
+    conductor,
+    database,
+    default,
+    docker,
+    local,
+    quota,
+    x509,
+)
+
+CONF = cfg.CONF
+
+MODULES = (
+    default,
+    api,
+    conductor,
+    database,
+    cluster,
+    cluster_template,
+    local,
+    docker,
+    quota,
+    x509,
+    certificates,
+)
+
+for _module in MODULES:
+    _module.register_opts(CONF)

@@ -1,0 +1,42 @@
+"""[api] options: the HTTP server of magnum-api."""
+
+from oslo_config import cfg
+
+group = cfg.OptGroup("api", title="Options for the magnum-api service")
+
+opts = [
+    cfg.HostAddressOpt("host_ip", default="127.0.0.1", help="Address magnum-api listens on."),
+    cfg.PortOpt("port", default=9511, help="Port magnum-api listens on."),
+    cfg.IntOpt(
+        "workers",
+        default=1,
+        min=1,
+        help="Number of magnum-api worker processes, each with [api] threads request threads.",
+    ),
+    cfg.IntOpt("threads", default=16, min=1, help="Request threads per API worker."),
+    cfg.IntOpt(
+        "max_limit",
+        default=1000,
+        min=1,
+        help="The most items a collection returns in one page; larger limits are clamped.",
+    ),
+    cfg.StrOpt(
+        "public_endpoint",
+        help="Public URL of the API, used in links and version documents instead "
+        "of the request's host URL (set it behind a proxy).",
+    ),
+    cfg.BoolOpt(
+        "enable_proxy_headers_parsing",
+        default=False,
+        help="Trust X-Forwarded-* headers from a proxy in front of the API.",
+    ),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_group(group)
+    conf.register_opts(opts, group=group)
+
+
+def list_opts() -> dict:
+    return {group: opts}

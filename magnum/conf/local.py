@@ -1,0 +1,88 @@
+"""[local] options: the Docker-in-Docker bay driver (server_type = local)."""
+
+from oslo_config import cfg
+
+group = cfg.OptGroup(
+    "local", title="Options for local bays, whose nodes are Docker-in-Docker containers"
+)
+
+opts = [
+    cfg.StrOpt(
+        "docker_url",
+        default="unix:///var/run/docker.sock",
+        help="Docker engine that runs the node containers of local bays.",
+    ),
+    cfg.StrOpt(
+        "docker_api_version",
+        default="1.41",
+        help="Docker Engine API version used with the host engine and the nodes. "
+        "Pinned so a client can be made before a node's socket exists.",
+    ),
+    cfg.StrOpt(
+        "node_image",
+        default="magnum/local-node:slim",
+        help="Image of the node containers; built on first use from the host's "
+        "docker.io binaries when missing.",
+    ),
+    cfg.StrOpt(
+        "state_dir",
+        default="$state_path/local",
+        help="Directory holding one folder per bay with each node's Docker API socket. "
+        "Keep it short: a socket path (<state_dir>/<bay uuid>/<nodegroup>-<index>/"
+        "docker.sock) must fit in 107 bytes.",
+    ),
+    cfg.StrOpt(
+        "subnet_pool",
+        default="10.210.0.0/16",
+        help="Pool the per-bay node networks are carved from, one /24 per bay. It "
+        "must not overlap docker0 (172.17/16) or swarm overlays (10.0.0.0/8 is "
+        "swarm's default address pool, so keep this outside 10.0/16).",
+    ),
+    cfg.StrOpt(
+        "node_security",
+        default="auto",
+        choices=[
+            ("auto", "Use --privileged when the host grants every capability, else caps."),
+            ("privileged", "Always --privileged."),
+            (
+                "caps",
+                "All capabilities the host grants, seccomp/apparmor unconfined, all devices.",
+            ),
+        ],
+        help="How node containers get the rights an inner dockerd needs.",
+    ),
+    cfg.FloatOpt(
+        "swarm_heartbeat",
+        default=1.0,
+        min=0.1,
+        help="Swarm dispatcher heartbeat period of local bays, in seconds.",
+    ),
+    cfg.IntOpt(
+        "node_ready_timeout",
+        default=90,
+        min=1,
+        help="Seconds to wait for a node's dockerd to answer and join the swarm.",
+    ),
+    cfg.IntOpt(
+        "max_parallel_nodes",
+        default=8,
+        min=1,
+        help="Node containers of one bay started, joined or removed at the same time.",
+    ),
+    cfg.IntOpt(
+        "drain_timeout",
+        default=30,
+        min=0,
+        help="Seconds a node being removed may take to stop its swarm tasks after "
+        "it is drained; the node then leaves the swarm even if some still run.",
+    ),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_group(group)
+    conf.register_opts(opts, group=group)
+
+
+def list_opts() -> dict:
+    return {group: opts}

@@ -1,0 +1,1 @@
+"""Local bays: Docker-in-Docker nodes on one Docker engine, forming a swarm."""

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Install what magnum needs on a Debian 12 machine, idempotently:
+#   - Debian packages for the local driver and the benchmark (docker.io,
+#     busybox-static, iptables, tini, wrk), skipped when already installed;
+#   - a virtualenv (MAGNUM_VENV, default <repo>/.venv) made with the machine's
+#     python3 (MAGNUM_PYTHON to choose another);
+#   - magnum in development mode and the test requirements, pinned by
+#     tools/constraints.txt (MAGNUM_CONSTRAINTS= to install unpinned).
+# The pip step is skipped when the requirement files have not changed since the
+# last successful run; MAGNUM_FORCE_INSTALL=1 forces it.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${MAGNUM_VENV:-$REPO_ROOT/.venv}"
+PYTHON="${MAGNUM_PYTHON:-python3}"
+CONSTRAINTS="${MAGNUM_CONSTRAINTS-$REPO_ROOT/tools/constraints.txt}"
+export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$HOME/.cache/pip}"
+DEBIAN_PACKAGES=(docker.io busybox-static iptables tini wrk)
+
+say() { printf 'install: %s\n' "$*"; }
+
+install_debian_packages() {
+    local missing=() pkg
+    for pkg in "${DEBIAN_PACKAGES[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+            missing+=("$pkg")
+        fi
+    done
+    if [ "${#missing[@]}" -eq 0 ]; then
+        say "Debian packages already installed: ${DEBIAN_PACKAGES[*]}"
+        return
+    fi
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { say "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+        sudo=(sudo)
+    fi
+    say "installing Debian packages: ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+        --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+create_venv() {
+    if [ -x "$VENV/bin/python" ]; then
+        say "virtualenv $VENV exists ($("$VENV/bin/python" -V 2>&1))"
+        return
+    fi
+    say "creating virtualenv $VENV with $("$PYTHON" -V 2>&1) ($(command -v "$PYTHON"))"
+    "$PYTHON" -m venv "$VENV"
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+}
+
+requirements_digest() {
+    # Anything that changes what pip would install, plus where the repo is
+    # (an editable install points at one checkout).
+    {
+        echo "$REPO_ROOT"
+        cat "$REPO_ROOT/setup.cfg" "$REPO_ROOT/requirements.txt" \
+            "$REPO_ROOT/test-requirements.txt"
+        if [ -n "$CONSTRAINTS" ]; then cat "$CONSTRAINTS"; fi
+    } | sha256sum | cut -d' ' -f1
+}
+
+install_python_packages() {
+    local stamp="$VENV/.magnum-install-digest" digest
+    digest="$(requirements_digest)"
+    if [ "${MAGNUM_FORCE_INSTALL:-0}" != 1 ] && [ -x "$VENV/bin/magnum-api" ] \
+        && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ]; then
+        say "Python packages up to date in $VENV"
+        return
+    fi
+    local args=(-e "$REPO_ROOT" -r "$REPO_ROOT/test-requirements.txt")
+    if [ -n "$CONSTRAINTS" ]; then args+=(-c "$CONSTRAINTS"); fi
+    say "pip install ${args[*]} (cache $PIP_CACHE_DIR)"
+    local started=$SECONDS
+    "$VENV/bin/python" -m pip install -q "${args[@]}"
+    echo "$digest" > "$stamp"
+    say "Python packages installed in $((SECONDS - started)) s"
+}
+
+install_debian_packages
+create_venv
+install_python_packages
+say "done: activate with '. $VENV/bin/activate'"
