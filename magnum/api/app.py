@@ -26,6 +26,25 @@ from magnum.api.controllers import root
 LOG = logging.getLogger(__name__)
 
 
+class HealthcheckRoute:
+    """Send /healthcheck to oslo.middleware's Healthcheck, the rest on.
+
+    The middleware answers every request it sees (it expects to be mounted
+    at a path by paste), so it is mounted here by path.
+    """
+
+    PATH = "/healthcheck"
+
+    def __init__(self, app: Any, health: Any) -> None:
+        self.app = app
+        self.health = health
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        if environ.get("PATH_INFO", "").rstrip("/") == self.PATH:
+            return self.health(environ, start_response)
+        return self.app(environ, start_response)
+
+
 def setup_app(conf: cfg.ConfigOpts | None = None) -> Any:
     conf = conf or cfg.CONF
     app = pecan.make_app(
@@ -42,7 +61,7 @@ def setup_app(conf: cfg.ConfigOpts | None = None) -> Any:
         auth.warn_if_noauth_exposed(conf)
     app = errors.ErrorMiddleware(app)
     app = microversions.MicroversionMiddleware(app, errors.render)
-    app = healthcheck.Healthcheck(app, {"path": "/healthcheck", "detailed": False})
+    app = HealthcheckRoute(app, healthcheck.Healthcheck(None, {"detailed": False}))
     if conf.api.enable_proxy_headers_parsing:
         app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
     app = request_id.RequestId(app)

@@ -14,6 +14,7 @@ methods (405). ``ErrorMiddleware`` rewrites all of them into this shape.
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -48,6 +49,8 @@ DEFAULT_CODES = {
 
 
 def _title(detail: str, status: int) -> str:
+    if detail == GENERIC_DETAIL:
+        return webob.Response(status=status).status.split(" ", 1)[1]
     head = detail.split(". ", 1)[0].strip().rstrip(".")
     return head or webob.Response(status=status).status.split(" ", 1)[1]
 
@@ -117,7 +120,9 @@ def expose(*args: Any, **kwargs: Any) -> Callable:
 
         wrapped.__name__ = func.__name__
         wrapped.__doc__ = func.__doc__
-        wrapped.__wrapped__ = func  # type: ignore[attr-defined]
+        # WSME and Pecan read argument names with getfullargspec, which
+        # honours __signature__ (not __wrapped__).
+        wrapped.__signature__ = inspect.signature(func)  # type: ignore[attr-defined]
         return wsme_pecan.wsexpose(*args, **kwargs)(wrapped)
 
     return decorate
@@ -159,10 +164,12 @@ class ErrorMiddleware:
         elif isinstance(recorded, exception.MagnumException):
             new = render(recorded, environ)
         else:
-            if isinstance(body, dict) and "faultstring" in body:
-                detail = str(body["faultstring"])
-            elif status >= 500:
+            if status >= 500:
+                # WSME puts str(exception) of anything it caught here: never
+                # show that to clients (wsme already logged it).
                 detail = GENERIC_DETAIL
+            elif isinstance(body, dict) and "faultstring" in body:
+                detail = str(body["faultstring"])
             else:
                 detail = _webob_detail(response)
             new = _json_response(status, error_entry(status, detail, None, request_id))

@@ -146,7 +146,8 @@ def record(
 ) -> None:
     """Write a driver's answer onto the bay and its nodegroups."""
     deleting = operation is states.DELETE or (
-        operation is None and cluster.status == states.DELETE_IN_PROGRESS)
+        operation is None and cluster.status == states.DELETE_IN_PROGRESS
+    )
     if result.gone and deleting:
         destroy(context, cluster)
         return

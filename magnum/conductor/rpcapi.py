@@ -37,8 +37,8 @@ class ConductorAPI:
         host = self.ring.get_host(cluster_uuid)
         return self.client.prepare(server=host, timeout=timeout or CONF.conductor.rpc_timeout)
 
-    def _call(self, context: Any, cluster_uuid: str, method: str, **kwargs: Any) -> Any:
-        cctxt = self._for_cluster(cluster_uuid)
+    def _call(self, context: Any, owner_key: str, method: str, **kwargs: Any) -> Any:
+        cctxt = self._for_cluster(owner_key)
         try:
             return cctxt.call(context, method, **kwargs)
         except messaging.MessagingTimeout as err:

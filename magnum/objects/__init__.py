@@ -23,3 +23,8 @@ MODULES = (
 def register_all() -> None:
     for module in MODULES:
         importlib.import_module(f"magnum.objects.{module}")
+
+
+# Every layer refers to ``objects.<Name>`` at import time (class bodies of
+# the controllers), so the objects register when the package is imported.
+register_all()

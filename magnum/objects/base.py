@@ -13,6 +13,7 @@ gives them ``get``/``get_by_*``/``list``/``create``/``save``/``destroy``/
 
 from __future__ import annotations
 
+import sys
 import uuid as uuid_lib
 from typing import Any, ClassVar, Self
 
@@ -27,13 +28,14 @@ from magnum.objects import fields
 class MagnumObjectRegistry(ovo_base.VersionedObjectRegistry):
     def registration_hook(self, cls: type, index: int) -> None:
         # magnum.objects.<Name> is always the newest registered version.
-        import magnum.objects
-
-        current = getattr(magnum.objects, cls.obj_name(), None)
+        # sys.modules, not "import magnum.objects": the package is still being
+        # initialised when it registers its own classes.
+        package = sys.modules["magnum.objects"]
+        current = getattr(package, cls.obj_name(), None)
         if current is None or versionutils.convert_version_to_tuple(
             cls.VERSION
         ) >= versionutils.convert_version_to_tuple(current.VERSION):
-            setattr(magnum.objects, cls.obj_name(), cls)
+            setattr(package, cls.obj_name(), cls)
 
 
 class MagnumObject(ovo_base.VersionedObject, ovo_base.VersionedObjectDictCompat):

@@ -42,7 +42,8 @@ class ClusterTemplate(base.MagnumPersistentObject):
         "floating_ip_enabled": fields.BooleanField(nullable=True),
         "public": fields.BooleanField(nullable=True),
         "hidden": fields.BooleanField(nullable=True),
-        "server_type": fields.ServerTypeField(nullable=True),
+        # Drivers define server types (vm, bm, local, fake, ...).
+        "server_type": fields.StringField(nullable=True),
         "insecure_registry": fields.StringField(nullable=True),
         "labels": fields.JsonDictField(nullable=True),
         "tags": fields.StringField(nullable=True),

@@ -57,12 +57,14 @@ class ClusterHealthStatusField(fields.BaseEnumField):
 
 
 class ContainerStatus(fields.Enum):
+    CREATING = "Creating"
+    DELETING = "Deleting"
     ERROR = "Error"
     RUNNING = "Running"
     STOPPED = "Stopped"
     PAUSED = "Paused"
     UNKNOWN = "Unknown"
-    ALL = (ERROR, RUNNING, STOPPED, PAUSED, UNKNOWN)
+    ALL = (CREATING, DELETING, ERROR, RUNNING, STOPPED, PAUSED, UNKNOWN)
 
     def __init__(self) -> None:
         super().__init__(valid_values=self.ALL)
@@ -84,19 +86,6 @@ class KubeObjectKind(fields.Enum):
 
 class KubeObjectKindField(fields.BaseEnumField):
     AUTO_TYPE = KubeObjectKind()
-
-
-class ServerType(fields.Enum):
-    VM = "vm"
-    BM = "bm"
-    ALL = (VM, BM)
-
-    def __init__(self) -> None:
-        super().__init__(valid_values=self.ALL)
-
-
-class ServerTypeField(fields.BaseEnumField):
-    AUTO_TYPE = ServerType()
 
 
 class FederationStatus(fields.Enum):

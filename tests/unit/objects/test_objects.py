@@ -17,8 +17,8 @@ from magnum.objects import base, fields
 
 expected_object_fingerprints = {
     "Cluster": "1.0-b1047451efdcfb3332d768082bcffbfc",
-    "ClusterTemplate": "1.0-5a3822d82d823dedffe4a25adbe33414",
-    "Container": "1.0-1b6c851a8ad2dcd9a0aeac31a5f9141c",
+    "ClusterTemplate": "1.0-c4db52cec0ca01cc947cef1b448961b3",
+    "Container": "1.0-fbc89764466ada706ab04ce11fb4a8ff",
     "Federation": "1.0-91e36e162fdbd192e6b15d0a971ecaa5",
     "KubeObject": "1.0-6dda63fc5a3d6a9375d85e1cdec67294",
     "MagnumService": "1.0-7bda08da9175a0e735db193985151ca8",
@@ -83,7 +83,7 @@ def test_enum_fields_refuse_unknown_values():
     with pytest.raises(ValueError):
         objects.KubeObject(None, kind="deployment")
     with pytest.raises(ValueError):
-        objects.ClusterTemplate(None, server_type="mainframe")
+        objects.Container(None, status="Sleeping")
 
 
 def test_json_fields_check_and_copy():

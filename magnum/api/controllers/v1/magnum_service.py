@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pecan
 from pecan import rest
 
 from magnum import objects
 from magnum.api import errors
+from magnum.api.controllers.v1 import resource
 from magnum.api.types import magnum_service as types
 from magnum.common import liveness, policy
-
-
-def _iso(value: datetime.datetime | None) -> str | None:
-    return value.isoformat() + "+00:00" if value else None
 
 
 def to_wire(service: objects.MagnumService) -> types.MagnumService:
@@ -26,8 +21,8 @@ def to_wire(service: objects.MagnumService) -> types.MagnumService:
         report_count=service.report_count,
         disabled=service.disabled,
         disabled_reason=service.disabled_reason,
-        created_at=_iso(service.created_at),
-        updated_at=_iso(service.updated_at),
+        created_at=resource.iso(service.created_at),
+        updated_at=resource.iso(service.updated_at),
     )
 
 

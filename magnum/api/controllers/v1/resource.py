@@ -17,6 +17,7 @@ from typing import Any
 import jsonpatch
 import pecan
 import wsme
+import wsme.rest.json
 from oslo_config import cfg
 from pecan import rest
 from wsme import types as wtypes
@@ -109,7 +110,9 @@ class ResourceController(rest.RestController):
                 value = iso(value)
             setattr(wire, wire_name, value)
         if "links" in names:
-            wire.links = links.resource_links(res.collection, obj.uuid)
+            wire.links = [
+                common.Link(**link) for link in links.resource_links(res.collection, obj.uuid)
+            ]
         self.decorate(wire, obj, summary)
         return wire
 
@@ -190,7 +193,7 @@ class ResourceController(rest.RestController):
                 raise exception.PatchError(patch=op, reason=f"{path} cannot be removed")
             if op["op"] in ("add", "replace") and "value" not in op:
                 raise exception.PatchError(patch=op, reason="a value is required")
-        current = self.to_wire(obj).as_dict()
+        current = wsme.rest.json.tojson(res.wire, self.to_wire(obj))
         current.pop("links", None)
         names = {a.name for a in wtypes.list_attributes(res.wire)}
         for op in operations:
