@@ -23,14 +23,18 @@ from cheroot import wsgi
 LOG = logging.getLogger(__name__)
 
 
-def make_server(app: Any, host: str, port: int, threads: int) -> wsgi.Server:
+def make_server(
+    app: Any, host: str, port: int, threads: int, shared_port: bool = False
+) -> wsgi.Server:
+    """``shared_port`` lets forked workers bind the same port; a single
+    process must fail with 'address in use' when the port is taken."""
     return wsgi.Server(
         (host, port),
         app,
         numthreads=threads,
         server_name="magnum-api",
         shutdown_timeout=10,
-        reuse_port=True,
+        reuse_port=shared_port,
     )
 
 

@@ -13,13 +13,25 @@ def main(argv: list[str] | None = None) -> None:
     conf = service.prepare(argv or sys.argv)
     service.check_database_or_exit(conf)
 
+    forked = conf.api.workers > 1
+
     def build() -> server.wsgi.Server:
         rpc.init(conf)
         return server.make_server(
-            api_app.setup_app(conf), conf.api.host_ip, conf.api.port, conf.api.threads
+            api_app.setup_app(conf),
+            conf.api.host_ip,
+            conf.api.port,
+            conf.api.threads,
+            shared_port=forked,
         )
 
-    if conf.api.workers > 1:
+    if forked:
+        # The database check above left a pooled connection in this process;
+        # forked workers sharing its socket corrupt each other's queries
+        # ("Lost connection to MySQL server during query"), so drop it first.
+        from magnum.db.sqlalchemy import query
+
+        query.get_engine().dispose()
         server.serve_forked(build, conf.api.workers)
     else:
         server.serve_in_process(build())

@@ -2,7 +2,7 @@
 
 The request context crosses RPC as a dict and objects as versioned
 primitives, so the conductor acts as the caller. ``magnum-all`` passes
-the in-process ``fake:/`` transport to ``init``;
+the in-process transport (``IN_PROCESS_TRANSPORT_URL``) to ``init``;
 every other process uses the configured broker (RabbitMQ in production).
 """
 
@@ -19,7 +19,8 @@ from magnum.common import exception
 # Exceptions the conductor may raise back to the API with their HTTP code kept.
 ALLOWED_EXMODS = [exception.__name__]
 
-IN_PROCESS_TRANSPORT_URL = "fake:/"
+# In memory, without the fake driver's 50 ms polling (common/inprocess_rpc.py).
+IN_PROCESS_TRANSPORT_URL = "magnum-inprocess:/"
 
 _TRANSPORT: messaging.Transport | None = None
 
@@ -87,6 +88,5 @@ def get_server(target: messaging.Target, endpoints: list[Any]) -> messaging.Mess
         get_transport(),
         target,
         endpoints,
-        executor="threading",
         serializer=_serializer(),
     )
