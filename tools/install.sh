@@ -5,7 +5,8 @@
 #   - a virtualenv (MAGNUM_VENV, default <repo>/.venv) made with the machine's
 #     python3 (MAGNUM_PYTHON to choose another);
 #   - magnum in development mode and the test requirements, pinned by
-#     tools/constraints.txt (MAGNUM_CONSTRAINTS= to install unpinned).
+#     tools/constraints.txt (MAGNUM_CONSTRAINTS= to install unpinned);
+#   - Keystone for the functional tier in its own venv (tools/install-keystone.sh).
 # The pip step is skipped when the requirement files have not changed since the
 # last successful run; MAGNUM_FORCE_INSTALL=1 forces it.
 set -euo pipefail
@@ -82,4 +83,7 @@ install_python_packages() {
 install_debian_packages
 create_venv
 install_python_packages
+# A real Keystone for the functional auth tier, in its own venv (its pins
+# conflict with ours); skipped when already installed.
+bash "$REPO_ROOT/tools/install-keystone.sh"
 say "done: activate with '. $VENV/bin/activate'"

@@ -128,7 +128,7 @@ usage() {
 The embedded magnum runs in the background (pid $(cat "$PIDFILE" 2>/dev/null || echo '?')).
   API:      $ENDPOINT/v1  (noauth)  log: $LOG
   CLI:      . $MAGNUM_VENV/bin/activate; export OS_AUTH_TYPE=none OS_ENDPOINT=$ENDPOINT/v1
-            openstack coe cluster list; openstack coe nodegroup list demo; openstack coe service list
+            openstack coe cluster list; openstack coe cluster show demo; openstack coe service list
   Python:   $PY -c "from magnumclient.v1 import client; c = client.Client(endpoint_override='$ENDPOINT/v1', auth_token='noauth'); print(c.clusters.list())"
   HTTP:     curl -s $ENDPOINT/v1/clusters
   Swarm:    docker -H <api_address printed above> node ls

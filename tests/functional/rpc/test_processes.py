@@ -90,21 +90,7 @@ def test_v1_document_links_its_collections(deployment: Deployment) -> None:
     assert_version_headers(response)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/v1/no-such-collection",
-        "/nope",
-        pytest.param(
-            "/v1/mservices/a/b/c",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known bug: a GET below a collection without get_one answers "
-                "405 'Allowed: GET' from Pecan's RestController instead of 404",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("path", ["/v1/no-such-collection", "/v1/mservices/a/b/c", "/nope"])
 def test_unknown_route_is_404_in_the_error_format(deployment: Deployment, path: str) -> None:
     response = get(deployment, path)
     assert_error_body(response, 404)
