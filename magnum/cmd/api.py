@@ -7,6 +7,7 @@ import sys
 from magnum.api import app as api_app
 from magnum.api import server
 from magnum.common import rpc, service
+from magnum.db import api as db_api
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -29,9 +30,7 @@ def main(argv: list[str] | None = None) -> None:
         # The database check above left a pooled connection in this process;
         # forked workers sharing its socket corrupt each other's queries
         # ("Lost connection to MySQL server during query"), so drop it first.
-        from magnum.db.sqlalchemy import query
-
-        query.get_engine().dispose()
+        db_api.get_instance().dispose()
         server.serve_forked(build, conf.api.workers)
     else:
         server.serve_in_process(build())

@@ -9,13 +9,14 @@ from magnum.conductor import service as conductor_service
 
 
 def main(argv: list[str] | None = None) -> None:
+    stop = service.StopSignal()
     conf = service.prepare(argv or sys.argv)
     service.check_database_or_exit(conf)
     rpc.init(conf)
     conductor = conductor_service.ConductorService(conf)
     conductor.start()
     try:
-        service.wait_for_stop_signal()
+        stop.wait()
     finally:
         conductor.stop()
         rpc.cleanup()

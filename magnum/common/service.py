@@ -55,10 +55,18 @@ def check_database_or_exit(conf: cfg.ConfigOpts) -> None:
         sys.exit(1)
 
 
-def wait_for_stop_signal() -> None:
-    """Block the main thread until SIGTERM or SIGINT."""
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    while not stop.wait(1):
-        pass
+class StopSignal:
+    """SIGTERM/SIGINT as an event; create it before starting anything.
+
+    Installed first, a signal that arrives while the process is still
+    starting is remembered, and the process stops cleanly right after.
+    """
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: self.event.set())
+        signal.signal(signal.SIGINT, lambda *_: self.event.set())
+
+    def wait(self) -> None:
+        while not self.event.wait(1):
+            pass

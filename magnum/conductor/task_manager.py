@@ -70,6 +70,10 @@ class Task:
             self._dbapi.release_cluster(self.cluster_uuid, self.host)
             LOG.debug("Cluster %s released after %s", self.cluster_uuid, self.purpose)
 
+    def released_by_record(self) -> None:
+        """The bay's row was saved with its reservation cleared (clusters.record)."""
+        self._released = True
+
     def spawn_after(self, pool: futures.Executor, func: Callable[..., Any], *args: Any) -> None:
         """Run ``func(task, *args)`` on ``pool`` once the ``with`` block exits."""
         self._spawned = (pool, func, args)

@@ -25,6 +25,13 @@ opts = [
         "docker.io binaries when missing.",
     ),
     cfg.StrOpt(
+        "host_binaries_path",
+        default="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        help="Directories, separated by ':', searched for the host programs the node "
+        "image is built from (dockerd, containerd, runc, docker-proxy, tini, busybox, "
+        "xtables-nft-multi) when [local] node_image is missing.",
+    ),
+    cfg.StrOpt(
         "state_dir",
         default="$state_path/local",
         help="Directory holding one folder per bay with each node's Docker API socket. "

@@ -75,6 +75,11 @@ def get_instance() -> Connection:
 class Connection(abc.ABC):
     """Every read and write of magnum's state (conventions in the module docstring)."""
 
+    # --- process lifecycle ----------------------------------------------------
+    @abc.abstractmethod
+    def dispose(self) -> None:
+        """Close pooled connections; call before forking worker processes."""
+
     # --- clusters (bays) ----------------------------------------------------
     @abc.abstractmethod
     def get_cluster_list(
@@ -334,6 +339,22 @@ class Connection(abc.ABC):
     @abc.abstractmethod
     def destroy_container(self, ident: Ident) -> None:
         """Delete a container."""
+
+    @abc.abstractmethod
+    def set_container_status_if(
+        self,
+        uuid: str,
+        new_status: str,
+        allowed_from: Iterable[str],
+        values: Mapping[str, Any] | None = None,
+    ) -> Row:
+        """Move a container to ``new_status`` only from one of ``allowed_from``.
+
+        One conditional UPDATE, so two requests cannot both start an
+        operation. ``values`` are set in the same UPDATE. Raises InvalidState
+        naming the current status when the row is in another state, and
+        ResourceNotFound when it is gone.
+        """
 
     # --- kube objects (pods, services, replication controllers) --------------------
     @abc.abstractmethod

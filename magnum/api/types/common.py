@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import wsme
+import wsme.rest.json
 from oslo_utils import strutils, uuidutils
 from wsme import types as wtypes
 

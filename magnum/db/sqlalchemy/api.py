@@ -53,6 +53,9 @@ def _serialize_cluster_creates(session: Session, project_id: str | None) -> None
 class Connection(api.Connection):
     """SQLAlchemy-backed ``Connection`` (oslo.db enginefacade sessions)."""
 
+    def dispose(self) -> None:
+        query.get_engine().dispose()
+
     # --- generic per-resource methods --------------------------------------
     get_cluster_list = query.lister(Cluster)
     create_cluster = query.creator(Cluster)
@@ -114,6 +117,39 @@ class Connection(api.Connection):
     get_federation_by_name = query.getter(models.Federation, "name")
     update_federation = query.updater(models.Federation)
     destroy_federation = query.destroyer(models.Federation)
+
+    # --- containers -------------------------------------------------------------
+    def set_container_status_if(
+        self,
+        uuid: str,
+        new_status: str,
+        allowed_from: Iterable[str],
+        values: Mapping[str, Any] | None = None,
+    ) -> Any:
+        model = models.Container
+        extra = query.naive_utc(values or {})
+        for key in extra.keys() & {"id", "uuid", "status"}:
+            raise exception.InvalidParameterValue(err=f"{key} cannot be set with a status move")
+        allowed = sorted(set(allowed_from))
+        stmt = (
+            update(model)
+            .where(model.uuid == uuid, model.status.in_(allowed))
+            .values(status=new_status, **extra)
+        )
+        with query.writer() as session:
+            moved = session.execute(stmt.execution_options(synchronize_session=False)).rowcount
+            row = session.scalars(select(model).where(model.uuid == uuid)).first()
+        if row is None:
+            raise exception.ResourceNotFound(resource="Container", ident=uuid)
+        if moved:
+            return row
+        raise exception.InvalidState(
+            resource="Container",
+            ident=uuid,
+            state=row.status,
+            action=f"moving to {new_status}",
+            allowed=", ".join(allowed) or "none",
+        )
 
     # --- clusters ---------------------------------------------------------------
     def destroy_cluster(self, ident: api.Ident) -> None:

@@ -7,12 +7,20 @@ behaviour is steered by the bay's labels:
 * ``fake_fail``: an operation name (``create``, ``update``, ``delete``) that
   raises a ``DriverError`` with the label ``fake_reason`` as its reason;
 * ``fake_async``: any value makes create/update/delete return the
-  in-progress state, to be finished by ``sync_status`` on the next pass.
+  in-progress state, to be finished on the status sync's next pass: by
+  ``sync_status`` when the driver runs asynchronously, else by the sync's
+  takeover, whose repeated call completes the pending operation;
+* ``fake_trust``: any value makes the bay ask for a Keystone trust
+  (``needs_trust``), as a Heat bay does;
+* ``fake_delay``: seconds create/update/delete take before answering, so
+  tests can act while the conductor holds the bay's lock (conflicting
+  requests, timeouts, a conductor killed mid-operation).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -37,23 +45,37 @@ class FakeDriver(base.ClusterDriver):
     def _labels(self, cluster: Any) -> dict[str, Any]:
         return cluster.labels or {}
 
+    def needs_trust(self, cluster: Any) -> bool:
+        return bool(self._labels(cluster).get("fake_trust"))
+
     def _maybe_fail(self, cluster: Any, operation: str) -> None:
         labels = self._labels(cluster)
+        if labels.get("fake_delay"):
+            try:
+                delay = float(labels["fake_delay"])
+            except ValueError as err:
+                raise exception.DriverError(
+                    reason=f"label fake_delay={labels['fake_delay']!r} is not a number"
+                ) from err
+            time.sleep(delay)
         if labels.get("fake_fail") == operation:
             raise exception.DriverError(
                 reason=labels.get("fake_reason", f"fake {operation} failure")
             )
 
-    def _status(self, cluster: Any, status: str) -> base.ClusterStatus:
+    def _status(self, cluster: Any, status: str, wait: bool = True) -> base.ClusterStatus:
         counts = self.clusters.get(cluster.uuid, {})
         masters = [f"10.0.0.{i + 1}" for i in range(counts.get("default-master", 0))]
         workers = [
             f"10.0.1.{i + 1}"
             for i in range(sum(n for name, n in counts.items() if name != "default-master"))
         ]
-        if self._labels(cluster).get("fake_async") and status not in states.FAILED:
-            self.pending[cluster.uuid] = status
-            status = status.replace("COMPLETE", "IN_PROGRESS")
+        if wait and self._labels(cluster).get("fake_async") and status not in states.FAILED:
+            if self.pending.get(cluster.uuid) == status:
+                del self.pending[cluster.uuid]  # the repeated call finishes it
+            else:
+                self.pending[cluster.uuid] = status
+                status = status.replace("COMPLETE", "IN_PROGRESS")
         return base.ClusterStatus(
             status=status,
             api_address=f"fake://{cluster.uuid}",
@@ -81,14 +103,24 @@ class FakeDriver(base.ClusterDriver):
     ) -> base.ClusterStatus:
         self._maybe_fail(cluster, "update")
         with self._lock:
-            self.clusters.setdefault(cluster.uuid, {})[nodegroup.name] = node_count
+            counts = self.clusters.setdefault(cluster.uuid, {})
+            unchanged = counts.get(nodegroup.name) == node_count
+            counts[nodegroup.name] = node_count
+        if unchanged and cluster.uuid not in self.pending:
+            # Nothing to do, so nothing to wait for: a takeover's converge
+            # calls this for every nodegroup, not only the resized one.
+            return self._status(cluster, states.UPDATE_COMPLETE, wait=False)
         return self._status(cluster, states.UPDATE_COMPLETE)
 
     def delete(self, context: Any, cluster: Any) -> base.ClusterStatus:
         self._maybe_fail(cluster, "delete")
         with self._lock:
             self.clusters.pop(cluster.uuid, None)
-        if self._labels(cluster).get("fake_async"):
+        # A repeated call (the sync's takeover) finds the delete done.
+        if (
+            self._labels(cluster).get("fake_async")
+            and self.pending.pop(cluster.uuid, None) != states.DELETE_COMPLETE
+        ):
             self.pending[cluster.uuid] = states.DELETE_COMPLETE
             return base.ClusterStatus(status=states.DELETE_IN_PROGRESS)
         return base.ClusterStatus(status=states.DELETE_COMPLETE, gone=True)

@@ -35,12 +35,12 @@ _POOL_SIZE = 16
 def host_url() -> str:
     """[local] docker_url without any credentials it may carry."""
     parts = urllib.parse.urlsplit(CONF.local.docker_url)
-    if parts.username or parts.password:
-        netloc = parts.hostname or ""
-        if parts.port:
-            netloc += f":{parts.port}"
-        parts = parts._replace(netloc=netloc)
-    return urllib.parse.urlunsplit(parts)
+    if not (parts.username or parts.password):
+        return CONF.local.docker_url  # urlunsplit would turn unix:///x into unix:/x
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
 def default_timeout() -> int:

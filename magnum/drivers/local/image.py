@@ -215,7 +215,7 @@ def _image_path(host_path: str) -> str:
 
 def write_rootfs(out: IO[bytes]) -> None:
     """Write the node's root file system to ``out`` as an uncompressed tar."""
-    programs = find_programs()
+    programs = find_programs(CONF.local.host_binaries_path)
     modules = find_xtables_modules()
     libraries = shared_libraries([*programs.values(), *modules])
     applets = busybox_applets(programs["bin/busybox"])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pecan
 from pecan import rest
+from wsme import types as wtypes
 
 from magnum import objects
 from magnum.api import errors
 from magnum.api.controllers.v1 import resource
 from magnum.api.types import magnum_service as types
-from magnum.common import liveness, policy
+from magnum.common import exception, liveness, policy
 
 
 def to_wire(service: objects.MagnumService) -> types.MagnumService:
@@ -33,3 +34,9 @@ class MagnumServiceController(rest.RestController):
         policy.authorize("magnum-service:get_all", None, context)
         services = objects.MagnumService.list(context)
         return types.MagnumServiceCollection(mservices=[to_wire(s) for s in services])
+
+    @errors.expose(types.MagnumService, wtypes.text)
+    def get_one(self, ident: str) -> None:
+        # There is no single-service route; without this Pecan answers a GET
+        # of /v1/mservices/<x> with 405 "Allowed: GET".
+        raise exception.ResourceNotFound(resource="MagnumService", ident=ident)

@@ -85,6 +85,8 @@ class ResourceController(rest.RestController):
     def scope_to_all_projects_if_admin(self, action: str) -> None:
         """Admins see every project on the modern routes, after *_all_projects."""
         if self.resource.admin_sees_all and self.context.is_admin:
+            # The rule for showing one object is named get_one_all_projects.
+            action = "get_one" if action == "get" else action
             rule = f"{self.resource.policy}:{action}_all_projects"
             if policy.check(rule, {}, self.context):
                 self.context.all_projects = True
@@ -93,14 +95,24 @@ class ResourceController(rest.RestController):
         """The object named by uuid or name, after the object-level policy check."""
         self.scope_to_all_projects_if_admin(action)
         obj = self.resource.object_class.get(self.context, ident)
-        self.authorize(action, obj)
+        self.authorize(action, self.policy_target(obj, action))
+        return obj
+
+    def policy_target(self, obj: Any, action: str) -> Any:
+        """What an object-level rule compares against: by default the object's owner."""
         return obj
 
     def to_wire(self, obj: Any, summary: bool = False) -> Any:
         res = self.resource
         wire = res.wire()
-        names = {attr.name for attr in wtypes.list_attributes(res.wire)}
+        attrs = {attr.name: attr for attr in wtypes.list_attributes(res.wire)}
+        names = set(attrs)
         wanted = set(res.summary) if summary and res.summary else names
+        for attr in attrs.values():
+            # An attribute left unset would answer its input default (a
+            # template's server_type "vm", merge_labels false): unset is
+            # stored explicitly so that it is left out of the response.
+            setattr(attr._get_dataholder(wire), attr.key, wtypes.Unset)
         for field in obj.fields:
             wire_name = res.renames.get(field, field)
             if wire_name not in names or wire_name not in wanted:
@@ -108,7 +120,11 @@ class ResourceController(rest.RestController):
             value = getattr(obj, field) if obj.obj_attr_is_set(field) else None
             if isinstance(value, datetime.datetime):
                 value = iso(value)
-            setattr(wire, wire_name, value)
+            # Stored values skip the input checks: a row that a newer route
+            # allowed (a cluster of 0 nodes at 1.10) must still show on a
+            # legacy one (bays need 1) instead of failing with a 500.
+            attr = attrs[wire_name]
+            setattr(attr._get_dataholder(wire), attr.key, value)
         if "links" in names:
             wire.links = [
                 common.Link(**link) for link in links.resource_links(res.collection, obj.uuid)
@@ -167,6 +183,13 @@ class ResourceController(rest.RestController):
             )
         if marker is not None and not common.is_uuid(marker):
             raise exception.InvalidUUID(uuid=marker)
+        # Only fields clients can see sort: ordering by a hidden column
+        # (trustee_password, reservation) would leak it.
+        visible = {a.name for a in wtypes.list_attributes(self.resource.wire)} | {"id"}
+        if sort_key not in visible:
+            raise exception.InvalidParameterValue(
+                err=f'The sort_key value "{sort_key}" is an invalid field for sorting'
+            )
         internal_key = {v: k for k, v in self.resource.renames.items()}.get(sort_key, sort_key)
         objects = self.resource.object_class.list(
             self.context,
@@ -267,9 +290,12 @@ class ResourceController(rest.RestController):
         ) -> Any:
             self.check_version("GET")
             self.authorize("detail" if detail else "get_all")
-            if detail and pecan.request.path.rstrip("/").split("/")[-1] != "detail":
+            # Only <collection>/detail lists: <collection>/<ident>/detail is
+            # routed here too (with the ident as marker) and must be a 404.
+            segments = pecan.request.path.rstrip("/").split("/")
+            if detail and segments[-2:] != [res.collection, "detail"]:
                 raise exception.NotFound()
-            self.scope_to_all_projects_if_admin("get_all")
+            self.scope_to_all_projects_if_admin("detail" if detail else "get_all")
             objects, limit = self.list_objects(
                 marker, limit, sort_key, sort_dir, self.list_filters()
             )

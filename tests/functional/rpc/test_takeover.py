@@ -1,0 +1,183 @@
+"""Two conductors: bays follow the hash ring, and a conductor killed mid-create is covered.
+
+magnum-api and two magnum-conductor processes (two ``[DEFAULT] host``
+names) on this session's RabbitMQ vhost and a throwaway MariaDB database;
+heartbeat and status sync every second, ``service_down_time`` 4 s. Which
+conductor owns a bay is computed here with the same ``HashRing`` over the
+two hosts, and checked against the conductors' logs.
+
+The takeover test makes a real 3-node local bay, waits until its node
+containers appear (the owner then holds the bay's lock and is half-way
+through), kills the owner with SIGKILL, and expects the other conductor to
+clear the stale lock and finish the create. Nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+import time
+import uuid as uuid_lib
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import pytest
+
+from magnum.conductor.hash_ring import HashRing
+from magnum.db import api as db_api
+from tests.fixtures import database, processes
+from tests.fixtures.bays import BayAPI, node_name, wait_swarm_ready
+from tests.fixtures.docker import docker_host  # noqa: F401 - pytest finds fixtures by name
+from tests.functional.rpc.conftest import service_config
+
+SERVICE_DOWN_TIME = 4
+PARTITIONS_EXPONENT = 5  # [conductor] hash_ring_partitions_exponent, default
+CREATE_TIMEOUT = 60
+# Down after 4 s, the ring rebuilt within 5 s more, then one sync pass and
+# the create again (about 2 s): well under this.
+TAKEOVER_TIMEOUT = 60
+
+
+@dataclasses.dataclass
+class TwoConductors:
+    api: processes.MagnumProcess
+    conductors: dict[str, processes.MagnumProcess]
+    database_url: str
+
+    @property
+    def ring(self) -> HashRing:
+        return HashRing(self.conductors, PARTITIONS_EXPONENT)
+
+    def other(self, host: str) -> str:
+        (other,) = set(self.conductors) - {host}
+        return other
+
+
+@pytest.fixture(scope="module")
+def deployment(
+    tmp_path_factory: pytest.TempPathFactory, transport_url: str, mariadb_url: str
+) -> Iterator[TwoConductors]:
+    state = tmp_path_factory.mktemp("takeover")
+    # Node sockets live here; both conductors must reach every bay's nodes.
+    local_state_dir = tempfile.mkdtemp(prefix="mgt-", dir="/tmp")
+    port = processes.free_port()
+    tag = uuid_lib.uuid4().hex[:6]
+    hosts = [f"conductor-a-{tag}", f"conductor-b-{tag}"]
+
+    def config(host: str) -> Path:
+        return processes.write_config(
+            state / f"{host}.conf",
+            **service_config(
+                state,
+                host,
+                port,
+                DEFAULT={"transport_url": transport_url, "service_down_time": SERVICE_DOWN_TIME},
+                database={"connection": mariadb_url},
+                local={"state_dir": local_state_dir, "node_ready_timeout": 60},
+            ),
+        )
+
+    api = processes.MagnumProcess(
+        "magnum-api", config(hosts[0]), name=f"takeover-api-{port}", port=port
+    )
+    conductors = {
+        host: processes.MagnumProcess(
+            "magnum-conductor", config(host), name=f"takeover-{host}", host=host, api_url=api.url
+        )
+        for host in hosts
+    }
+    started: list[processes.MagnumProcess] = []
+    try:
+        for process in (api, *conductors.values()):
+            started.append(process.start())
+        yield TwoConductors(api, conductors, mariadb_url)
+    finally:
+        try:
+            for process in reversed(started):
+                if process.poll() is None:
+                    process.stop()  # SIGTERM must still end the survivors cleanly
+        finally:
+            for process in started:
+                process.kill9(group=True)
+            shutil.rmtree(local_state_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def api(
+    deployment: TwoConductors,
+    docker_host: docker.DockerClient,  # noqa: F811
+) -> Iterator[BayAPI]:
+    bays = BayAPI(deployment.api.url, docker_host)
+    yield bays
+    bays.remove_everything()
+
+
+@pytest.fixture(scope="module")
+def rows(deployment: TwoConductors) -> Iterator[db_api.Connection]:
+    with database.Database(deployment.database_url):
+        yield db_api.get_instance()
+
+
+def started_on(deployment: TwoConductors, uuid: str, operation: str = "create") -> list[str]:
+    mark = f"Cluster {uuid}: {operation} started"
+    return [host for host, p in deployment.conductors.items() if mark in p.output()]
+
+
+def test_each_bay_is_handled_by_its_owner_on_the_ring(
+    deployment: TwoConductors, api: BayAPI
+) -> None:
+    template = api.create_template(server_type="fake")
+    uuids = [api.create_bay(template) for _ in range(6)]
+    for uuid in uuids:
+        assert api.wait_for(uuid, CREATE_TIMEOUT)["status"] == "CREATE_COMPLETE"
+    ring = deployment.ring
+    owners = {uuid: ring.get_host(uuid) for uuid in uuids}
+    assert {uuid: started_on(deployment, uuid) for uuid in uuids} == {
+        uuid: [owner] for uuid, owner in owners.items()
+    }
+    for uuid in uuids:
+        api.delete(uuid)
+    for uuid in uuids:
+        api.wait_gone(uuid, CREATE_TIMEOUT)
+        assert started_on(deployment, uuid, "delete") == [owners[uuid]]
+
+
+def test_bay_create_survives_its_conductor_killed(
+    deployment: TwoConductors, api: BayAPI, rows: db_api.Connection
+) -> None:
+    template = api.create_template(server_type="local")
+    uuid = api.create_bay(template, node_count=3)
+    owner = deployment.ring.get_host(uuid)
+    survivor = deployment.other(owner)
+    # Node containers appear once the owner holds the lock and is under way.
+    api.wait_for(uuid, CREATE_TIMEOUT, done=lambda bay: bool(api.containers(uuid)))
+    deployment.conductors[owner].kill9(group=True)
+    killed_at = time.monotonic()
+
+    row = rows.get_cluster_by_uuid(None, uuid)
+    assert (row.status, row.reservation) == ("CREATE_IN_PROGRESS", owner)
+    assert started_on(deployment, uuid) == [owner]
+
+    bay = api.wait_for(uuid, TAKEOVER_TIMEOUT)
+    took = time.monotonic() - killed_at
+    assert bay["status"] == "CREATE_COMPLETE", bay["status_reason"]
+    assert rows.get_cluster_by_uuid(None, uuid).reservation is None
+    expected = {node_name(uuid, "default-master", 0)} | {
+        node_name(uuid, "default-worker", i) for i in range(3)
+    }
+    assert api.containers(uuid) == dict.fromkeys(expected, "running")
+    wait_swarm_ready(bay["api_address"], expected)
+
+    log = deployment.conductors[survivor].output().splitlines()
+    assert [line for line in log if "Cleared locks of stopped conductors" in line and uuid in line]
+    resumed = f"{uuid} was left CREATE_IN_PROGRESS by a stopped conductor; {survivor} resumes it"
+    assert [line for line in log if resumed in line]
+    assert deployment.conductors[owner].service_state() == "down"
+    assert deployment.conductors[survivor].service_state() == "up"
+    assert took < TAKEOVER_TIMEOUT
+
+    api.delete(uuid)
+    api.wait_gone(uuid, CREATE_TIMEOUT)
+    assert api.leftovers(uuid) == []
