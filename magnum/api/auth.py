@@ -1,4 +1,17 @@
-"""Authentication at the edge: keystonemiddleware, with public version routes."""
+"""Authentication at the edge: keystonemiddleware, with public version routes.
+
+``auth_strategy = keystone``: keystonemiddleware's ``auth_token``, configured
+from ``[keystone_authtoken]`` like any OpenStack service, guards every route
+but version discovery. It answers a missing, bad, expired or revoked token
+with 401 and ``WWW-Authenticate: Keystone uri=...``, and an unreachable
+Keystone with 503; ``ErrorMiddleware`` (outside this one) turns both into the
+OpenStack error body and keeps the header. Validated tokens are cached
+(memcached when ``memcached_servers`` is set, else in process).
+
+``auth_strategy = noauth``: no middleware; ``hooks.ContextHook`` takes the
+caller from X-Project-Id / X-User-Id / X-Roles. It is for the embedded mode
+on a loopback address, and start-up warns when the API listens elsewhere.
+"""
 
 from __future__ import annotations
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from oslo_config import cfg
 from pecan import hooks
+from wsme import types as wtypes
 
 from magnum.api import microversions
 from magnum.common import context as magnum_context
-from magnum.common import policy
+from magnum.common import exception, policy
 
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
@@ -42,14 +44,61 @@ class ContextHook(hooks.PecanHook):
         request = state.request
         request_id = request.environ.get("openstack.request_id")
         if CONF.auth_strategy == "keystone":
-            ctx = magnum_context.RequestContext.from_environ(
-                request.environ, request_id=request_id, overwrite=False
-            )
+            if request.environ.get("HTTP_X_IDENTITY_STATUS") == "Confirmed":
+                ctx = magnum_context.RequestContext.from_environ(
+                    request.environ, request_id=request_id, overwrite=False
+                )
+            else:
+                # A public route (version discovery) that auth_token did not
+                # see: identity headers there come from the client, not
+                # Keystone, so nobody is named and no role is held.
+                ctx = magnum_context.RequestContext(
+                    request_id=request_id, roles=[], overwrite=False
+                )
         else:
             ctx = _noauth_context(request.headers, request_id)
         ctx.is_admin = policy.check_is_admin(ctx)
         request.context = ctx
         request.version = request.environ.get(microversions.ENVIRON_KEY, microversions.MIN_VERSION)
+
+
+class JsonBodyHook(hooks.PecanHook):
+    """Bodies are JSON of the shape the method takes: else 415 or 400.
+
+    WSME would also parse XML and forms, and answers a JSON list (or number)
+    sent where it expects an object with a 500.
+    """
+
+    def before(self, state: Any) -> None:
+        request = state.request
+        if not request.body:
+            return
+        if request.content_type != "application/json":
+            raise exception.UnsupportedMediaType(
+                content_type=request.content_type or "a body without Content-Type"
+            )
+        funcdef = getattr(state.controller, "_wsme_definition", None)
+        body_type = getattr(funcdef, "body_type", None)
+        if body_type is None:
+            return
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            return  # WSME answers that with its own 400
+        if not _has_shape(body, body_type):
+            raise exception.Invalid(
+                "The request body must be a JSON list of objects."
+                if isinstance(body_type, wtypes.ArrayType)
+                else "The request body must be a JSON object."
+            )
+
+
+def _has_shape(body: Any, body_type: Any) -> bool:
+    if isinstance(body_type, wtypes.ArrayType):
+        return isinstance(body, list) and all(_has_shape(i, body_type.item_type) for i in body)
+    if wtypes.iscomplex(body_type):
+        return isinstance(body, dict)
+    return True
 
 
 class RPCHook(hooks.PecanHook):

@@ -3,6 +3,10 @@
 It is built by the API from keystonemiddleware's headers (or the noauth
 defaults), travels over RPC with every call so the conductor acts as the
 caller, and is what policy checks and DB scoping read.
+
+It carries the caller's token (the conductor needs it to create a bay's
+trust), so it must never be logged whole: ``repr`` and oslo.log's context
+values show ``***`` instead of the token.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from oslo_context import context
+
+MASK = "***"
 
 
 class RequestContext(context.RequestContext):
@@ -21,12 +27,35 @@ class RequestContext(context.RequestContext):
     def to_dict(self) -> dict[str, Any]:
         values = super().to_dict()
         values["all_projects"] = self.all_projects
+        # Names are for the conductor's log lines; the base dict drops them.
+        values.update(
+            user_name=self.user_name,
+            project_name=self.project_name,
+            user_domain_name=self.user_domain_name,
+            project_domain_name=self.project_domain_name,
+        )
         return values
 
     @classmethod
     def from_dict(cls, values: dict[str, Any], **kwargs: Any) -> RequestContext:
         kwargs.setdefault("all_projects", values.get("all_projects", False))
         return super().from_dict(values, **kwargs)
+
+    def to_policy_values(self) -> Any:
+        values = super().to_policy_values()
+        # Legacy check strings ("is_admin:True or project_id:...") read this.
+        values["is_admin"] = bool(self.is_admin)
+        return values
+
+    def redacted(self) -> dict[str, Any]:
+        """``to_dict`` without the token: what may be logged or shown."""
+        values = self.to_dict()
+        if values.get("auth_token"):
+            values["auth_token"] = MASK
+        return values
+
+    def __repr__(self) -> str:
+        return f"<RequestContext {self.redacted()!r}>"
 
     def elevated(self) -> RequestContext:
         ctx = self.__class__.from_dict(self.to_dict())

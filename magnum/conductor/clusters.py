@@ -14,6 +14,7 @@ from typing import Any
 
 from magnum import objects
 from magnum.common import exception, states
+from magnum.conductor import trusts
 from magnum.db import api as db_api
 from magnum.drivers import base
 
@@ -73,11 +74,12 @@ def _admin(context: Any) -> Any:
 
 def create(task: Any) -> None:
     nodegroups = ensure_default_nodegroups(task)
-    run(
-        task,
-        states.CREATE,
-        lambda: task.driver.create(task.context, task.cluster, task.cluster_template, nodegroups),
-    )
+
+    def build() -> base.ClusterStatus:
+        trusts.ensure(task)  # before the driver, while the creator's token is fresh
+        return task.driver.create(task.context, task.cluster, task.cluster_template, nodegroups)
+
+    run(task, states.CREATE, build)
 
 
 def resize(
@@ -138,13 +140,50 @@ def run(task: Any, operation: states.Operation, action: Callable[[], base.Cluste
             exc_info=not (isinstance(err, exception.MagnumException) and err.safe),
         )
         result = base.ClusterStatus(status=operation.failed, reason=failure_reason(err))
-    record(task.context, task.cluster, operation, result)
+    if _decided_meanwhile(task.cluster, operation, result):
+        return
+    # The outcome and the release of the lock land in one UPDATE: a client
+    # that sees the final status can act on the bay at once (no 409 window).
+    record(task.context, task.cluster, operation, result, release_lock=True)
+    task.released_by_record()
+
+
+def _decided_meanwhile(cluster: Any, operation: states.Operation, result: Any) -> bool:
+    """True when the bay left ``operation``'s in-progress state while the driver worked.
+
+    The periodic sync fails a bay past its timeout even while a driver call
+    still runs; that verdict is final, so the late answer is only logged. A
+    delete that removed everything still removes the row.
+    """
+    try:
+        current = db_api.get_instance().get_cluster_by_uuid(None, cluster.uuid).status
+    except exception.ResourceNotFound:
+        return True
+    if current == operation.in_progress or (operation is states.DELETE and result.gone):
+        return False
+    LOG.warning(
+        "Cluster %s: %s ended as %s after the bay became %s; keeping %s",
+        cluster.uuid,
+        operation.name,
+        result.status,
+        current,
+        current,
+    )
+    return True
 
 
 def record(
-    context: Any, cluster: Any, operation: states.Operation | None, result: base.ClusterStatus
+    context: Any,
+    cluster: Any,
+    operation: states.Operation | None,
+    result: base.ClusterStatus,
+    release_lock: bool = False,
 ) -> None:
-    """Write a driver's answer onto the bay and its nodegroups."""
+    """Write a driver's answer onto the bay and its nodegroups.
+
+    ``release_lock`` clears the bay's reservation in the same UPDATE as the
+    status (the caller holds the lock and has nothing left to do).
+    """
     deleting = operation is states.DELETE or (
         operation is None and cluster.status == states.DELETE_IN_PROGRESS
     )
@@ -178,6 +217,8 @@ def record(
         if nodegroup.role == "master" and result.master_addresses is not None:
             nodegroup.node_addresses = result.master_addresses
         nodegroup.save()
+    if release_lock:
+        cluster.reservation = None
     cluster.save()
     LOG.info(
         "Cluster %s is %s%s", cluster.uuid, status, f": {result.reason}" if result.reason else ""
@@ -196,7 +237,20 @@ def _set_count(cluster: Any, nodegroup: Any, count: int, save: bool = True) -> N
 
 
 def destroy(context: Any, cluster: Any) -> None:
-    """Remove the bay's rows (nodegroups, containers, certificates too)."""
+    """Remove the bay's rows (nodegroups, containers, certificates too).
+
+    Its Keystone trust goes first: if Keystone cannot delete it the bay is
+    DELETE_FAILED with the reason (a retry of the delete tries again), so no
+    trust outlives the bay unnoticed.
+    """
+    try:
+        trusts.release(cluster)
+    except exception.KeystoneFailure as err:
+        LOG.warning("Cluster %s: %s", cluster.uuid, err.format_message())
+        cluster.status = states.DELETE_FAILED
+        cluster.status_reason = err.format_message()
+        cluster.save()
+        return
     dbapi = db_api.get_instance()
     for keypair in objects.X509KeyPair.list(_admin(context), filters={"cluster_id": cluster.uuid}):
         keypair.destroy()

@@ -16,6 +16,7 @@ from magnum.conf import (
     database,
     default,
     docker,
+    keystone,
     local,
     quota,
     x509,
@@ -35,6 +36,7 @@ MODULES = (
     quota,
     x509,
     certificates,
+    keystone,
 )
 
 for _module in MODULES:

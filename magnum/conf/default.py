@@ -26,9 +26,13 @@ opts = [
         choices=[
             (
                 "noauth",
-                "No authentication: the embedded mode. The project and user "
-                "come from X-Project-Id / X-User-Id headers when present, else from "
-                "[DEFAULT] noauth_project_id / noauth_user_id.",
+                "No authentication, for the embedded all-in-one mode on a "
+                "loopback address only: the caller names itself with the "
+                "X-Project-Id, X-User-Id and X-Roles headers (else "
+                "[DEFAULT] noauth_project_id / noauth_user_id with roles "
+                "admin, member and reader); X-Project-Name and X-User-Name "
+                "only label log lines. The API warns at start when it "
+                "listens on another address.",
             ),
             (
                 "keystone",

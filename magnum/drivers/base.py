@@ -86,6 +86,16 @@ class ClusterDriver(abc.ABC):
     def provides(self) -> Sequence[ClusterType]:
         """The (server_type, os, coe) triples this driver can build."""
 
+    def needs_trust(self, cluster: Any) -> bool:
+        """True when the driver acts for the bay's owner after the request ends.
+
+        The conductor then creates a Keystone trustee user and a trust from the
+        bay's creator before ``create`` (stored on the bay as ``trust_id``,
+        ``trustee_*``) and deletes both with the bay. Heat-based drivers need
+        this; the default is False.
+        """
+        return False
+
     def validate(self, context: Any, cluster_template: Any) -> None:  # noqa: B027
         """Check a template against the backend (images, flavors, ...).
 

@@ -10,8 +10,30 @@ SAME_USER = "user_id:%(user_id)s"
 # not manage bays. Its role is set by the trust magnum creates.
 CLUSTER_USER = "role:cluster_user"
 
+OWNER_FALLBACK_REASON = (
+    "Rules now tell readers from members (keystone's reader/member roles). With "
+    "[oslo_policy] enforce_new_defaults = False, the old check (admin, or any "
+    "role in the owning project) is OR'd in while a deployment assigns the roles."
+)
+
+
+def owner_fallback(name: str) -> policy.DeprecatedRule:
+    """The pre-role default of ``name``, kept for enforce_new_defaults = False."""
+    return policy.DeprecatedRule(
+        name=name,
+        check_str="rule:admin_or_owner",
+        deprecated_reason=OWNER_FALLBACK_REASON,
+        deprecated_since="2023.2",
+    )
+
+
 rules = [
     policy.RuleDefault("context_is_admin", ROLE_ADMIN, description="Who is an administrator."),
+    policy.RuleDefault(
+        "admin_api",
+        "rule:context_is_admin",
+        description="Legacy name of context_is_admin, kept for old policy files.",
+    ),
     policy.RuleDefault(
         "admin_or_owner",
         "is_admin:True or project_id:%(project_id)s",

@@ -2,18 +2,22 @@
 
 from oslo_policy import policy
 
-from magnum.common.policies import legacy
+from magnum.common.policies import base, legacy
+
+ADMIN = "rule:context_is_admin"
 
 COLLECTION = "/v1/clusters"
 MEMBER = "/v1/clusters/{cluster_ident}"
 
 
 def _rule(action, check, description, method, path):
+    name = f"cluster:{action}"
     return policy.DocumentedRuleDefault(
-        name=f"cluster:{action}",
+        name=name,
         check_str=check,
         description=description,
         operations=[{"path": path, "method": method}],
+        deprecated_rule=None if check == ADMIN else base.owner_fallback(name),
     )
 
 

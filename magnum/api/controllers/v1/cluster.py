@@ -339,6 +339,12 @@ class ClusterController(resource.ResourceController):
             obj.save()
         if "node_count" in changes:
             self.check_node_count(changes["node_count"])
+            if obj.status in states.IN_PROGRESS:
+                # Said before the nodegroup lookup: a bay still being created
+                # may have none yet. resize() still moves the status atomically.
+                raise exception.OperationInProgress(
+                    resource=self.resource.display, ident=obj.uuid, state=obj.status
+                )
             self.resize(
                 obj,
                 self.nodegroup_of(obj, None),
@@ -346,6 +352,7 @@ class ClusterController(resource.ResourceController):
                 [],
                 operation=states.UPDATE,
             )
+            obj.node_count = changes["node_count"]  # not saved: the conductor records it
         return obj
 
     def resize(
@@ -416,7 +423,11 @@ class BayController(ClusterController):
     def update_response(self, obj: Any) -> Any:
         if self.version >= microversions.Version(1, 2):
             return resource.accepted(obj)
+        requested = obj.node_count
         obj.refresh()
+        # The synchronous 2015 answer showed the new size at once; the
+        # conductor may not have recorded it yet.
+        obj.node_count = requested
         return self.to_wire(obj)
 
     def check_node_count(self, node_count: int) -> None:

@@ -106,6 +106,14 @@ class ClusterTemplateController(resource.ResourceController):
         unremovable_paths=UNREMOVABLE,
     )
 
+    def policy_target(self, obj: Any, action: str) -> Any:
+        # A public template is readable by every project: reading it is
+        # checked against the caller's own project, not the owner's. Changing
+        # it still needs the owner's (or an admin's) rights.
+        if action == "get" and obj.public:
+            return None
+        return obj
+
     def check_publish(self, values: dict[str, Any]) -> None:
         publishing = values.get("public") or values.get("hidden")
         if publishing and not policy.check(f"{self.resource.policy}:publish", None, self.context):

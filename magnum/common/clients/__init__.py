@@ -1,0 +1,1 @@
+"""Authenticated clients of the services magnum talks to (Keystone, Heat)."""
