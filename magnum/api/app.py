@@ -49,7 +49,7 @@ def setup_app(conf: cfg.ConfigOpts | None = None) -> Any:
     conf = conf or cfg.CONF
     app = pecan.make_app(
         root.RootController(),
-        hooks=[hooks.ContextHook(), hooks.RPCHook()],
+        hooks=[hooks.ContextHook(), hooks.JsonBodyHook(), hooks.RPCHook()],
         force_canonical=False,
         guess_content_type_from_ext=False,
         debug=False,
@@ -63,6 +63,7 @@ def setup_app(conf: cfg.ConfigOpts | None = None) -> Any:
     app = microversions.MicroversionMiddleware(app, errors.render)
     app = HealthcheckRoute(app, healthcheck.Healthcheck(None, {"detailed": False}))
     if conf.api.enable_proxy_headers_parsing:
-        app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
+        # The middleware reads its own [oslo_middleware] switch; ours decides.
+        app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, {"enable_proxy_headers_parsing": True})
     app = request_id.RequestId(app)
     return app

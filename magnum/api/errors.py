@@ -123,7 +123,12 @@ def expose(*args: Any, **kwargs: Any) -> Callable:
         # WSME and Pecan read argument names with getfullargspec, which
         # honours __signature__ (not __wrapped__).
         wrapped.__signature__ = inspect.signature(func)  # type: ignore[attr-defined]
-        return wsme_pecan.wsexpose(*args, **kwargs)(wrapped)
+        exposed = wsme_pecan.wsexpose(*args, **kwargs)(wrapped)
+        # functools.wraps copied that signature onto WSME's (self, *args,
+        # **kwargs) wrapper too; Pecan must not see it there, or it answers
+        # 404 to a GET that leaves optional query arguments out.
+        vars(exposed).pop("__signature__", None)
+        return exposed
 
     return decorate
 
@@ -140,7 +145,10 @@ class ErrorMiddleware:
             response = request.get_response(self.app)
         except Exception as raw:  # a failure below the controllers (hooks, auth)
             err = _translate(raw)
-            LOG.error("%s %s failed: %s", request.method, request.path, raw, exc_info=not err.safe)
+            level = logging.ERROR if err.code >= 500 or not err.safe else logging.INFO
+            LOG.log(
+                level, "%s %s failed: %s", request.method, request.path, raw, exc_info=not err.safe
+            )
             return render(err, environ)(environ, start_response)
         if response.status_int < 400:
             return response(environ, start_response)

@@ -176,6 +176,14 @@ class MethodNotSupportedForVersion(NotAcceptable):
     error_code = "magnum.microversion-unsupported"
 
 
+# --- 415 -------------------------------------------------------------------
+class UnsupportedMediaType(MagnumException):
+    message = _("Request bodies must be application/json, not %(content_type)s.")
+    code = 415
+    error_code = "magnum.unsupported_media_type"
+    safe = True
+
+
 # --- 409 -------------------------------------------------------------------
 class Conflict(MagnumException):
     message = _("Conflict.")
@@ -209,6 +217,27 @@ class OperationInProgress(Conflict):
     error_code = "magnum.operation_in_progress"
 
 
+class ClusterNotReady(Conflict):
+    message = _(
+        "Bay %(cluster)s is %(state)s; containers run only on a bay whose status "
+        "is one of the *_COMPLETE states."
+    )
+    error_code = "magnum.container.bay_not_ready"
+
+
+class ContainerStateConflict(Conflict):
+    message = _("Container %(container)s is %(state)s; %(action)s needs it %(needed)s.")
+    error_code = "magnum.container.invalid_state"
+
+
+class ContainerGone(Conflict):
+    message = _(
+        "The Docker container of container %(container)s is gone from node %(host)s "
+        "(removed outside Magnum); it is now in Error, delete it."
+    )
+    error_code = "magnum.container.gone"
+
+
 # --- 5xx -------------------------------------------------------------------
 class ServiceUnavailable(MagnumException):
     message = _("The service is temporarily unavailable: %(reason)s")
@@ -235,6 +264,15 @@ class DriverError(MagnumException):
     message = _("%(reason)s")
     code = 502
     error_code = "magnum.driver.error"
+    safe = True
+
+
+class KeystoneFailure(MagnumException):
+    """Keystone refused or failed a call magnum made for a bay (trusts)."""
+
+    message = _("Keystone: %(reason)s")
+    code = 502
+    error_code = "magnum.keystone.error"
     safe = True
 
 

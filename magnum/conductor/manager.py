@@ -14,7 +14,7 @@ from typing import Any
 import oslo_messaging as messaging
 
 from magnum.common import exception
-from magnum.conductor import clusters, rpcapi, task_manager
+from magnum.conductor import clusters, containers, rpcapi, task_manager
 
 EXPECTED = (
     exception.ClusterLocked,
@@ -23,6 +23,8 @@ EXPECTED = (
     exception.Conflict,
     exception.NotSupported,
 )
+# Docker refusing or failing a container call is the caller's answer, not a bug.
+CONTAINER_EXPECTED = (*EXPECTED, exception.DriverError, exception.ConductorTimeout)
 
 
 class ConductorManager:
@@ -31,6 +33,7 @@ class ConductorManager:
     def __init__(self, host: str, pool: futures.Executor) -> None:
         self.host = host
         self.pool = pool
+        self.containers = containers.ContainerOperations(pool)
 
     @messaging.expected_exceptions(*EXPECTED)
     def cluster_create(self, context: Any, cluster_uuid: str) -> None:
@@ -62,3 +65,40 @@ class ConductorManager:
         task = task_manager.Task(context, cluster_uuid, purpose="list nodes")
         task.load()
         return [vars(node) for node in task.driver.list_nodes(context, task.cluster)]
+
+    # --- containers (1.1): see conductor/containers.py --------------------------
+    def container_create(self, context: Any, container_uuid: str) -> None:
+        self.pool.submit(self.containers.create, context, container_uuid)
+
+    def container_delete(self, context: Any, container_uuid: str) -> None:
+        self.pool.submit(self.containers.delete, context, container_uuid)
+
+    @messaging.expected_exceptions(*CONTAINER_EXPECTED)
+    def container_action(
+        self, context: Any, container_uuid: str, action: str, deadline: float | None = None
+    ) -> Any:
+        containers.check_deadline(deadline, f"container {action}")
+        if action not in containers.ACTIONS:
+            raise exception.InvalidParameterValue(err=f"Unknown container action {action}.")
+        return self.containers.action(context, container_uuid, action)
+
+    @messaging.expected_exceptions(*CONTAINER_EXPECTED)
+    def container_logs(
+        self,
+        context: Any,
+        container_uuid: str,
+        since: float | None = None,
+        tail: int | None = None,
+    ) -> dict[str, Any]:
+        return self.containers.logs(context, container_uuid, since=since, tail=tail)
+
+    @messaging.expected_exceptions(*CONTAINER_EXPECTED)
+    def container_execute(
+        self, context: Any, container_uuid: str, command: str, deadline: float | None = None
+    ) -> dict[str, Any]:
+        containers.check_deadline(deadline, "container execute")
+        return self.containers.execute(context, container_uuid, command)
+
+    @messaging.expected_exceptions(*CONTAINER_EXPECTED)
+    def container_show(self, context: Any, container_uuid: str) -> Any:
+        return self.containers.show(context, container_uuid)

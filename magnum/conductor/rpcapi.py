@@ -7,11 +7,14 @@ Casts for a bay go to the conductor that owns it on the hash ring
 API version history:
 
 * 1.0 - cluster_create, cluster_resize, cluster_delete, cluster_nodes.
+* 1.1 - container_create, container_delete (casts); container_action,
+  container_logs, container_execute, container_show (calls).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +28,7 @@ CONF = cfg.CONF
 
 
 class ConductorAPI:
-    RPC_API_VERSION = "1.0"
+    RPC_API_VERSION = "1.1"
 
     def __init__(self, topic: str | None = None) -> None:
         self.topic = topic or CONF.conductor.topic
@@ -33,12 +36,21 @@ class ConductorAPI:
         self.client = rpc.get_client(target, version_cap=self.RPC_API_VERSION)
         self.ring = hash_ring.HashRingManager()
 
-    def _for_cluster(self, cluster_uuid: str, timeout: int | None = None) -> Any:
+    def _for_cluster(
+        self, cluster_uuid: str, timeout: int | None = None, version: str | None = None
+    ) -> Any:
         host = self.ring.get_host(cluster_uuid)
-        return self.client.prepare(server=host, timeout=timeout or CONF.conductor.rpc_timeout)
+        # Methods added after 1.0 name their version, so that a conductor too
+        # old for them refuses clearly instead of failing on a missing method.
+        versioned = {"version": version} if version else {}
+        return self.client.prepare(
+            server=host, timeout=timeout or CONF.conductor.rpc_timeout, **versioned
+        )
 
-    def _call(self, context: Any, owner_key: str, method: str, **kwargs: Any) -> Any:
-        cctxt = self._for_cluster(owner_key)
+    def _call(
+        self, context: Any, owner_key: str, method: str, version: str | None = None, **kwargs: Any
+    ) -> Any:
+        cctxt = self._for_cluster(owner_key, version=version)
         try:
             return cctxt.call(context, method, **kwargs)
         except messaging.MessagingTimeout as err:
@@ -71,6 +83,74 @@ class ConductorAPI:
 
     def cluster_nodes(self, context: Any, cluster_uuid: str) -> list[dict[str, Any]]:
         return self._call(context, cluster_uuid, "cluster_nodes", cluster_uuid=cluster_uuid)
+
+    # Containers go to the conductor that owns their bay (``cluster_uuid``).
+    def container_create(self, context: Any, cluster_uuid: str, container_uuid: str) -> None:
+        self._for_cluster(cluster_uuid, version="1.1").cast(
+            context, "container_create", container_uuid=container_uuid
+        )
+
+    def container_delete(self, context: Any, cluster_uuid: str, container_uuid: str) -> None:
+        self._for_cluster(cluster_uuid, version="1.1").cast(
+            context, "container_delete", container_uuid=container_uuid
+        )
+
+    def container_action(
+        self, context: Any, cluster_uuid: str, container_uuid: str, action: str
+    ) -> Any:
+        """start, stop, reboot, pause or unpause; returns the updated Container."""
+        return self._call(
+            context,
+            cluster_uuid,
+            "container_action",
+            version="1.1",
+            container_uuid=container_uuid,
+            action=action,
+            deadline=_deadline(),
+        )
+
+    def container_logs(
+        self,
+        context: Any,
+        cluster_uuid: str,
+        container_uuid: str,
+        since: float | None = None,
+        tail: int | None = None,
+    ) -> dict[str, Any]:
+        return self._call(
+            context,
+            cluster_uuid,
+            "container_logs",
+            version="1.1",
+            container_uuid=container_uuid,
+            since=since,
+            tail=tail,
+        )
+
+    def container_execute(
+        self, context: Any, cluster_uuid: str, container_uuid: str, command: str
+    ) -> dict[str, Any]:
+        return self._call(
+            context,
+            cluster_uuid,
+            "container_execute",
+            version="1.1",
+            container_uuid=container_uuid,
+            command=command,
+            deadline=_deadline(),
+        )
+
+    def container_show(self, context: Any, cluster_uuid: str, container_uuid: str) -> Any:
+        return self._call(
+            context, cluster_uuid, "container_show", version="1.1", container_uuid=container_uuid
+        )
+
+
+def _deadline() -> float:
+    """When the caller stops waiting (unix time), so a conductor that receives
+    the call later (it was stopped, or the broker had already pushed it the
+    message) does not act after the API answered 504."""
+    return time.time() + CONF.conductor.rpc_timeout
 
 
 _CLIENT: ConductorAPI | None = None

@@ -19,7 +19,7 @@ from futurist import periodics
 from oslo_config import cfg
 
 from magnum.common import rpc
-from magnum.conductor import hash_ring, manager
+from magnum.conductor import container_sync, hash_ring, manager
 from magnum.conductor import periodics as conductor_periodics
 from magnum.db import api as db_api
 
@@ -45,7 +45,8 @@ class ConductorService:
         if cleared:
             LOG.warning("Released locks this host held before it restarted: %s", cleared)
         target = messaging.Target(topic=self.conf.conductor.topic, server=self.host)
-        endpoints = [manager.ConductorManager(self.host, self.pool)]
+        self.manager = manager.ConductorManager(self.host, self.pool)
+        endpoints = [self.manager]
         self.server = rpc.get_server(target, endpoints)
         self.server.start()
         self._start_periodics()
@@ -69,8 +70,15 @@ class ConductorService:
         def sync_clusters() -> None:
             sync()
 
+        # Containers of the bays this conductor owns; see conductor/container_sync.py.
+        container_states = container_sync.ContainerSync(host, self.ring, self.manager.containers)
+
+        @periodics.periodic(spacing=self.conf.docker.container_sync_interval)
+        def sync_containers() -> None:
+            container_states()
+
         self.periodic_worker = periodics.PeriodicWorker(
-            [(heartbeat, (), {}), (sync_clusters, (), {})]
+            [(heartbeat, (), {}), (sync_clusters, (), {}), (sync_containers, (), {})]
         )
         self._periodic_thread = threading.Thread(
             target=self.periodic_worker.start, name="periodics", daemon=True

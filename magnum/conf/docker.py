@@ -23,6 +23,28 @@ opts = [
         help="Largest container logs or exec output returned in one response; "
         "longer output is cut and marked as truncated.",
     ),
+    cfg.IntOpt(
+        "stop_timeout",
+        default=10,
+        min=0,
+        help="Seconds a container may take to end after SIGTERM on stop or reboot "
+        "before it is killed.",
+    ),
+    cfg.IntOpt(
+        "container_sync_interval",
+        default=10,
+        min=1,
+        help="Seconds between two passes of the conductor task that aligns container "
+        "statuses with what Docker reports (one listing per bay node per pass).",
+    ),
+    cfg.IntOpt(
+        "operation_timeout",
+        default=600,
+        min=30,
+        help="Seconds after which a container still Creating is put in Error, and "
+        "one still Deleting is deleted again (its conductor stopped half-way). "
+        "Creating includes copying the image into the bay's node.",
+    ),
 ]
 
 

@@ -2,7 +2,14 @@
 
 import itertools
 
-from magnum.common.policies import base, cluster, cluster_template, magnum_service, node
+from magnum.common.policies import (
+    base,
+    cluster,
+    cluster_template,
+    container,
+    magnum_service,
+    node,
+)
 
 
 def list_rules():
@@ -12,6 +19,7 @@ def list_rules():
             cluster_template.list_rules(),
             cluster.list_rules(),
             node.list_rules(),
+            container.list_rules(),
             magnum_service.list_rules(),
         )
     )

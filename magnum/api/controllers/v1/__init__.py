@@ -12,7 +12,13 @@ import pecan
 from pecan import rest
 
 from magnum.api import links
-from magnum.api.controllers.v1 import cluster, cluster_template, magnum_service, node
+from magnum.api.controllers.v1 import (
+    cluster,
+    cluster_template,
+    container,
+    magnum_service,
+    node,
+)
 
 COLLECTIONS: dict[str, Any] = {
     # modern
@@ -23,6 +29,7 @@ COLLECTIONS: dict[str, Any] = {
     "baymodels": cluster_template.BayModelController(),
     "bays": cluster.BayController(),
     "nodes": node.NodeController(),
+    "containers": container.ContainerController(),
 }
 
 
