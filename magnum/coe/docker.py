@@ -31,6 +31,7 @@ import docker.errors
 import requests.exceptions
 
 from magnum.common import exception
+from magnum.common.docker_errors import describe
 from magnum.objects import fields
 
 LABEL_CONTAINER = "magnum.container"
@@ -68,20 +69,6 @@ class Output:
 
 
 # --- errors -----------------------------------------------------------------------
-
-
-def describe(error: BaseException) -> str:
-    """One line about a Docker SDK failure, without request details."""
-    if isinstance(error, docker.errors.APIError):
-        detail = error.explanation or str(error)
-        if isinstance(detail, bytes):
-            detail = detail.decode(errors="replace")
-        return str(detail).strip()
-    if isinstance(error, requests.exceptions.ConnectionError):
-        return "the node's Docker API cannot be reached"
-    if isinstance(error, requests.exceptions.Timeout):
-        return "the node's Docker API did not answer before the timeout"
-    return str(error).strip() or type(error).__name__
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ import requests.exceptions
 
 from magnum import conf
 from magnum.common import exception
+from magnum.common.docker_errors import describe
 
 CONF = conf.CONF
 
@@ -62,37 +63,6 @@ def node_client(socket_path: str, timeout: int | None = None) -> docker.DockerCl
         version=CONF.local.docker_api_version,
         timeout=timeout or default_timeout(),
     )
-
-
-def describe(error: BaseException) -> str:
-    """A one-line account of a Docker SDK failure, without request details."""
-    if isinstance(error, docker.errors.APIError):
-        detail = error.explanation or str(error)
-        if isinstance(detail, bytes):
-            detail = detail.decode(errors="replace")
-        return str(detail).strip()
-    if isinstance(error, requests.exceptions.ConnectionError):
-        return f"cannot connect ({_os_error_text(error) or 'connection failed'})"
-    if isinstance(error, requests.exceptions.Timeout):
-        return "no answer before the timeout"
-    return str(error).strip() or type(error).__name__
-
-
-def _os_error_text(error: BaseException) -> str | None:
-    """The strerror buried in a requests/urllib3 connection failure, if any."""
-    pending: list[BaseException] = [error]
-    visited: set[int] = set()
-    while pending:
-        current = pending.pop()
-        if id(current) in visited:
-            continue
-        visited.add(id(current))
-        if isinstance(current, OSError) and current.strerror:
-            return current.strerror
-        linked = [*current.args, current.__cause__, current.__context__]
-        linked.append(getattr(current, "reason", None))
-        pending.extend(e for e in linked if isinstance(e, BaseException))
-    return None
 
 
 @contextlib.contextmanager

@@ -63,52 +63,8 @@ def test_a_token_is_neither_needed_nor_checked(noauth_deployment: AuthDeployment
     assert response.status_code == 200
 
 
-def test_reader_reads_but_cannot_create_change_or_delete(
-    callers: dict[str, matrix.Caller], world: matrix.World
-) -> None:
-    for owner in ("a", "b"):
-        matrix.check_reader_cannot_write(
-            callers[f"{owner}-reader"],
-            world.templates[owner],
-            world.bays[owner],
-            world.containers[owner],
-        )
-
-
-@pytest.mark.parametrize(("intruder", "owner"), [("a", "b"), ("b", "a")])
-@pytest.mark.parametrize("persona", ["member", "reader"])
-def test_a_project_never_sees_another_projects_objects(
-    callers: dict[str, matrix.Caller], world: matrix.World, intruder, owner, persona
-) -> None:
-    checked = matrix.check_isolation(
-        callers[f"{intruder}-{persona}"],
-        [world.templates[owner]],
-        [world.bays[owner]],
-        [world.containers[owner]],
-    )
-    assert checked >= 41  # 31 object routes + 10 lists
-
-
-def test_a_project_cannot_build_on_another_projects_objects(
-    callers: dict[str, matrix.Caller], world: matrix.World
-) -> None:
-    matrix.check_cannot_build_on(callers["a-member"], world.templates["b"], world.bays["b"])
-
-
-@pytest.mark.parametrize("admin", ["admin", "a-admin"])
-def test_admin_lists_every_project(
-    callers: dict[str, matrix.Caller], world: matrix.World, admin: str
-) -> None:
-    own = admin[0] if admin != "admin" else None
-    matrix.check_admin_sees_every_project(callers[admin], world, own)
-
-
-def test_public_template_is_shared_and_only_admins_publish(
-    callers: dict[str, matrix.Caller], world: matrix.World
-) -> None:
-    matrix.check_public_template(
-        callers["admin"], [callers["a-member"], callers["b-member"]], world.templates["public"]
-    )
+class TestIsolation(matrix.IsolationMatrix):
+    """The shared matrix with noauth identity headers."""
 
 
 def test_mservices_is_for_admins(callers: dict[str, matrix.Caller]) -> None:

@@ -303,12 +303,13 @@ def test_unreachable_engine_is_a_clear_driver_error(local, local_conf, make_bay,
     local_conf.config(docker_url=f"unix://{session.state_path}/dead.sock", group="local")
     bay = make_bay(ng("default-master", "master", 1))
     with pytest.raises(
-        exception.DriverError, match=r"does not answer: cannot connect \(No such file"
+        exception.DriverError,
+        match=r"does not answer: the Docker API cannot be reached \(No such file",
     ):
         local.create(None, bay, TEMPLATE, bay.nodegroups)
     with pytest.raises(exception.DriverError, match="does not answer"):
         local.delete(None, bay)
-    with pytest.raises(exception.DriverError, match="cannot connect"):
+    with pytest.raises(exception.DriverError, match="cannot be reached"):
         local.sync_status(None, [bay])
 
 

@@ -61,7 +61,8 @@ class TestValidation:
             dead_engine.update(None, NS(uuid=UUID), None, ng("w", "worker", 1), -1)
 
     def test_dead_engine_is_a_clear_driver_error(self, dead_engine):
-        with pytest.raises(exception.DriverError, match="does not answer: cannot connect"):
+        unreachable = "does not answer: the Docker API cannot be reached"
+        with pytest.raises(exception.DriverError, match=unreachable):
             dead_engine.create(None, NS(uuid=UUID), None, [ng("m", "master", 1)])
 
 
@@ -111,7 +112,8 @@ class TestEngineErrors:
 
     def test_connection_errors_say_why(self):
         error = requests.exceptions.ConnectionError(OSError(2, "No such file or directory"))
-        assert engine.describe(error) == "cannot connect (No such file or directory)"
+        expected = "the Docker API cannot be reached (No such file or directory)"
+        assert engine.describe(error) == expected
 
     def test_magnum_errors_pass_through(self):
         with pytest.raises(exception.Invalid), engine.backend_errors("x"):
