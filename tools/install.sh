@@ -17,6 +17,8 @@ PYTHON="${MAGNUM_PYTHON:-python3}"
 CONSTRAINTS="${MAGNUM_CONSTRAINTS-$REPO_ROOT/tools/constraints.txt}"
 export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$HOME/.cache/pip}"
 DEBIAN_PACKAGES=(docker.io busybox-static iptables tini wrk)
+# The e2e tier's headless browser and its Selenium driver (tests/e2e).
+DEBIAN_PACKAGES+=(chromium chromium-driver)
 
 say() { printf 'install: %s\n' "$*"; }
 
@@ -86,4 +88,6 @@ install_python_packages
 # A real Keystone for the functional auth tier, in its own venv (its pins
 # conflict with ours); skipped when already installed.
 bash "$REPO_ROOT/tools/install-keystone.sh"
+# Horizon + magnum-ui for the e2e tier, in their own venv (Django pins).
+bash "$REPO_ROOT/tools/install-horizon.sh"
 say "done: activate with '. $VENV/bin/activate'"

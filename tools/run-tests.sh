@@ -72,5 +72,8 @@ else
         --ignore=tests/functional/api || failed=1
     # One module (test_gabbi.py): nothing for xdist to spread.
     step "pytest functional/api" run_pytest functional-api 1 tests/functional/api || failed=1
+    # Horizon + magnum-ui in headless chromium against a real Keystone and
+    # magnum-all; one module, screenshots in test-artifacts/e2e/.
+    step "pytest e2e" run_pytest e2e 1 tests/e2e || failed=1
 fi
 exit "$failed"

@@ -4,7 +4,10 @@ from wsme import types as wtypes
 
 from magnum.api.types import common
 
-STR255 = wtypes.StringType(min_length=1, max_length=255)
+# "" counts as not given (see common.EMPTY).
+STR255 = common.OptionalString(min_length=1, max_length=255)
+# Mandatory fields: WSME checks the key is present, so "" must fail the type.
+REQUIRED_STR255 = wtypes.StringType(min_length=1, max_length=255)
 
 # Modern name -> legacy (bay) name.
 BAY_RENAMES = {
@@ -16,7 +19,7 @@ BAY_RENAMES = {
 class Cluster(wtypes.Base):
     uuid = wtypes.wsattr(wtypes.text)
     name = wtypes.wsattr(common.NameType(max_length=242))
-    cluster_template_id = wtypes.wsattr(STR255, mandatory=True)
+    cluster_template_id = wtypes.wsattr(REQUIRED_STR255, mandatory=True)
     keypair = wtypes.wsattr(STR255)
     node_count = wtypes.wsattr(common.IntegerType(minimum=0), default=1)
     master_count = wtypes.wsattr(common.IntegerType(minimum=1), default=1)
@@ -108,6 +111,6 @@ class NodeCollection(wtypes.Base):
 
 
 class ResizeRequest(wtypes.Base):
-    node_count = wtypes.wsattr(common.IntegerType(minimum=0), mandatory=True)
+    node_count = wtypes.wsattr(common.IntegerType(minimum=0, empty_is_unset=False), mandatory=True)
     nodes_to_remove = wtypes.wsattr([wtypes.text], default=[])
     nodegroup = wtypes.wsattr(STR255)

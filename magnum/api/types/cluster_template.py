@@ -4,7 +4,10 @@ from wsme import types as wtypes
 
 from magnum.api.types import common
 
-STR255 = wtypes.StringType(min_length=1, max_length=255)
+# "" counts as not given (see common.EMPTY).
+STR255 = common.OptionalString(min_length=1, max_length=255)
+# Mandatory fields: WSME checks the key is present, so "" must fail the type.
+REQUIRED_STR255 = wtypes.StringType(min_length=1, max_length=255)
 OPTIONAL_STR255 = wtypes.StringType(min_length=0, max_length=255)
 
 # Fields a client may not set (they come from the server).
@@ -17,7 +20,7 @@ class ClusterTemplate(wtypes.Base):
     coe = wtypes.wsattr(
         wtypes.Enum(str, "kubernetes", "swarm", "swarm-mode", "mesos"), mandatory=True
     )
-    image_id = wtypes.wsattr(STR255, mandatory=True)
+    image_id = wtypes.wsattr(REQUIRED_STR255, mandatory=True)
     keypair_id = wtypes.wsattr(STR255)
     flavor_id = wtypes.wsattr(STR255)
     master_flavor_id = wtypes.wsattr(STR255)
@@ -63,7 +66,7 @@ BayModel = common.renamed_type(
     "BayModel",
     overrides={
         # Liberty/Mitaka clients always name a keypair; the legacy route keeps it mandatory.
-        "keypair_id": wtypes.wsattr(STR255, mandatory=True),
+        "keypair_id": wtypes.wsattr(REQUIRED_STR255, mandatory=True),
         "ssh_authorized_key": wtypes.wsattr(wtypes.StringType(min_length=1)),
     },
 )

@@ -13,6 +13,12 @@ from wsme import types as wtypes
 
 from magnum.common import exception
 
+# Horizon's magnum-ui stringifies every value it sends and turns an unset
+# field into "" ("keypair": "", "master_lb_enabled": ""). As in upstream
+# Magnum, an empty string in an optional field means "not given": the field
+# keeps its default, and a mandatory one is reported missing (400).
+EMPTY = ""
+
 
 class BooleanType(wtypes.UserType):
     """true/false, also as strings in any case ("True", "yes", "0") as Horizon sends."""
@@ -21,9 +27,11 @@ class BooleanType(wtypes.UserType):
     name = "boolean"
 
     @staticmethod
-    def validate(value: Any) -> bool:
+    def validate(value: Any) -> Any:
         if isinstance(value, bool):
             return value
+        if value == EMPTY:
+            return wtypes.Unset
         try:
             return strutils.bool_from_string(value, strict=True)
         except ValueError as err:
@@ -40,11 +48,18 @@ class IntegerType(wtypes.UserType):
     basetype = wtypes.text
     name = "integer"
 
-    def __init__(self, minimum: int | None = None, maximum: int | None = None) -> None:
+    def __init__(
+        self, minimum: int | None = None, maximum: int | None = None, empty_is_unset: bool = True
+    ) -> None:
         self.minimum = minimum
         self.maximum = maximum
+        # False for mandatory fields: WSME checks that a mandatory key is
+        # present, not that its value is set, so "" must fail here.
+        self.empty_is_unset = empty_is_unset
 
-    def validate(self, value: Any) -> int:
+    def validate(self, value: Any) -> Any:
+        if value == EMPTY and self.empty_is_unset:
+            return wtypes.Unset
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise ValueError(f"{value!r} is not an integer.")
         try:
@@ -59,6 +74,15 @@ class IntegerType(wtypes.UserType):
 
     def frombasetype(self, value: Any) -> Any:
         return value
+
+
+class OptionalString(wtypes.StringType):
+    """A bounded string where "" means not given (see EMPTY)."""
+
+    def validate(self, value: Any) -> Any:
+        if value == EMPTY:
+            return wtypes.Unset
+        return super().validate(value)
 
 
 class JsonType(wtypes.UserType):
