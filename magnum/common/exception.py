@@ -217,6 +217,19 @@ class OperationInProgress(Conflict):
     error_code = "magnum.operation_in_progress"
 
 
+class NodeGroupInvalidInput(Conflict):
+    message = _("%(attr)s for %(nodegroup)s is invalid (%(expl)s).")
+    error_code = "magnum.nodegroup.invalid_input"
+
+
+class ClusterAPIAddressUnavailable(Conflict):
+    message = _(
+        "Cluster %(cluster)s has no API address yet; nodegroups can be added once "
+        "it has been created."
+    )
+    error_code = "magnum.cluster.api_address_unavailable"
+
+
 class ClusterNotReady(Conflict):
     message = _(
         "Bay %(cluster)s is %(state)s; containers run only on a bay whose status "

@@ -111,6 +111,11 @@ def converge(task: Any) -> None:
     def update_all() -> base.ClusterStatus:
         result = None
         for nodegroup in nodegroups_of(task.context, task.cluster):
+            if nodegroup.status == states.DELETE_IN_PROGRESS and not nodegroup.is_default:
+                from magnum.conductor import nodegroups  # it imports this module
+
+                result = nodegroups.remove_nodegroup(task, nodegroup)
+                continue
             result = task.driver.update(
                 task.context,
                 task.cluster,
@@ -212,7 +217,7 @@ def record(
     for nodegroup in nodegroups:
         if result.node_counts and nodegroup.name in result.node_counts:
             _set_count(cluster, nodegroup, result.node_counts[nodegroup.name], save=False)
-        nodegroup.status = status
+        nodegroup.status = _nodegroup_status(nodegroup, status)
         nodegroup.status_reason = result.reason
         if nodegroup.role == "master" and result.master_addresses is not None:
             nodegroup.node_addresses = result.master_addresses
@@ -223,6 +228,16 @@ def record(
     LOG.info(
         "Cluster %s is %s%s", cluster.uuid, status, f": {result.reason}" if result.reason else ""
     )
+
+
+def _nodegroup_status(nodegroup: Any, cluster_status: str) -> str:
+    """A nodegroup added to a running bay ends CREATE_*, not UPDATE_* like its bay."""
+    if nodegroup.status == states.CREATE_IN_PROGRESS and cluster_status in (
+        states.UPDATE_COMPLETE,
+        states.UPDATE_FAILED,
+    ):
+        return cluster_status.replace("UPDATE", "CREATE")
+    return cluster_status
 
 
 def _set_count(cluster: Any, nodegroup: Any, count: int, save: bool = True) -> None:

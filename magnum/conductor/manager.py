@@ -14,7 +14,14 @@ from typing import Any
 import oslo_messaging as messaging
 
 from magnum.common import exception
-from magnum.conductor import clusters, containers, rpcapi, task_manager
+from magnum.conductor import (
+    clusters,
+    containers,
+    nodegroups,
+    rpcapi,
+    task_manager,
+    trusts,
+)
 
 EXPECTED = (
     exception.ClusterLocked,
@@ -65,6 +72,22 @@ class ConductorManager:
         task = task_manager.Task(context, cluster_uuid, purpose="list nodes")
         task.load()
         return [vars(node) for node in task.driver.list_nodes(context, task.cluster)]
+
+    # --- nodegroups (1.2): see conductor/nodegroups.py -------------------------
+    @messaging.expected_exceptions(*EXPECTED)
+    def nodegroup_create(self, context: Any, cluster_uuid: str, nodegroup_uuid: str) -> None:
+        with task_manager.acquire(context, cluster_uuid, purpose="create nodegroup") as task:
+            task.spawn_after(self.pool, nodegroups.create, nodegroup_uuid)
+
+    @messaging.expected_exceptions(*EXPECTED)
+    def nodegroup_delete(self, context: Any, cluster_uuid: str, nodegroup_uuid: str) -> None:
+        with task_manager.acquire(context, cluster_uuid, purpose="delete nodegroup") as task:
+            task.spawn_after(self.pool, nodegroups.delete, nodegroup_uuid)
+
+    @messaging.expected_exceptions(*EXPECTED, exception.KeystoneFailure)
+    def credential_rotate(self, context: Any, cluster_uuid: str) -> None:
+        with task_manager.acquire(context, cluster_uuid, purpose="rotate credentials") as task:
+            trusts.rotate(task)
 
     # --- containers (1.1): see conductor/containers.py --------------------------
     def container_create(self, context: Any, container_uuid: str) -> None:

@@ -9,6 +9,7 @@ API version history:
 * 1.0 - cluster_create, cluster_resize, cluster_delete, cluster_nodes.
 * 1.1 - container_create, container_delete (casts); container_action,
   container_logs, container_execute, container_show (calls).
+* 1.2 - nodegroup_create, nodegroup_delete (casts); credential_rotate (call).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ CONF = cfg.CONF
 
 
 class ConductorAPI:
-    RPC_API_VERSION = "1.1"
+    RPC_API_VERSION = "1.2"
 
     def __init__(self, topic: str | None = None) -> None:
         self.topic = topic or CONF.conductor.topic
@@ -83,6 +84,24 @@ class ConductorAPI:
 
     def cluster_nodes(self, context: Any, cluster_uuid: str) -> list[dict[str, Any]]:
         return self._call(context, cluster_uuid, "cluster_nodes", cluster_uuid=cluster_uuid)
+
+    # Nodegroups are changes of their bay: same owner, same lock. Resizes
+    # go through cluster_resize.
+    def nodegroup_create(self, context: Any, cluster_uuid: str, nodegroup_uuid: str) -> None:
+        self._for_cluster(cluster_uuid, version="1.2").cast(
+            context, "nodegroup_create", cluster_uuid=cluster_uuid, nodegroup_uuid=nodegroup_uuid
+        )
+
+    def nodegroup_delete(self, context: Any, cluster_uuid: str, nodegroup_uuid: str) -> None:
+        self._for_cluster(cluster_uuid, version="1.2").cast(
+            context, "nodegroup_delete", cluster_uuid=cluster_uuid, nodegroup_uuid=nodegroup_uuid
+        )
+
+    def credential_rotate(self, context: Any, cluster_uuid: str) -> None:
+        """Replace the bay's trust; the caller waits so Keystone errors reach it."""
+        self._call(
+            context, cluster_uuid, "credential_rotate", version="1.2", cluster_uuid=cluster_uuid
+        )
 
     # Containers go to the conductor that owns their bay (``cluster_uuid``).
     def container_create(self, context: Any, cluster_uuid: str, container_uuid: str) -> None:

@@ -208,12 +208,20 @@ def trustee_domain_id(conf: cfg.ConfigOpts | None = None) -> str:
     return str(domains[0]["id"])
 
 
-def create_trust(context: Any, cluster: Any, conf: cfg.ConfigOpts | None = None) -> Trustee:
-    """A trustee user for ``cluster`` and a trust from the caller to it."""
+def create_trust(
+    context: Any, cluster: Any, conf: cfg.ConfigOpts | None = None, generation: int = 0
+) -> Trustee:
+    """A trustee user for ``cluster`` and a trust from the caller to it.
+
+    ``generation`` > 0 names the user of a rotation apart from the one it
+    replaces (user names are unique in the trustee domain).
+    """
     conf = cfg.CONF if conf is None else conf
     caller = caller_session(context, conf)
     admin = trustee_admin_session(conf)
     username = f"{cluster.uuid}_{context.project_id}"
+    if generation:
+        username += f"_{generation}"
     password = secrets.token_urlsafe(24)
     user = _call(
         admin,
@@ -295,3 +303,17 @@ def node_credentials(cluster: Any, conf: cfg.ConfigOpts | None = None) -> dict[s
         "trustee_password": cluster.trustee_password or "",
         "trust_id": (cluster.trust_id or "") if conf.trust.cluster_user_trust else "",
     }
+
+
+def project_exists(context: Any, project_id: str, conf: cfg.ConfigOpts | None = None) -> bool:
+    """True when Keystone knows ``project_id`` (asked with the caller's token)."""
+    conf = cfg.CONF if conf is None else conf
+    found = _call(
+        caller_session(context, conf),
+        "GET",
+        f"/projects/{project_id}",
+        f"looking up project {project_id}",
+        conf,
+        missing_ok=True,
+    )
+    return found is not None

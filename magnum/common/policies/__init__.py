@@ -7,8 +7,12 @@ from magnum.common.policies import (
     cluster,
     cluster_template,
     container,
+    credential,
     magnum_service,
     node,
+    nodegroup,
+    quota,
+    stats,
 )
 
 
@@ -19,7 +23,11 @@ def list_rules():
             cluster_template.list_rules(),
             cluster.list_rules(),
             node.list_rules(),
+            nodegroup.list_rules(),
             container.list_rules(),
             magnum_service.list_rules(),
+            stats.list_rules(),
+            quota.list_rules(),
+            credential.list_rules(),
         )
     )

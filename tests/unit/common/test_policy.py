@@ -64,6 +64,15 @@ for action in ("logs", "execute"):
 for action in ("get", "get_all", "detail"):
     EXPECTED[f"container:{action}"] = READERS | {"cluster_user"}
 
+for action in ("create", "delete", "update"):
+    EXPECTED[f"nodegroup:{action}"] = MEMBERS | {"cluster_user"}
+for action in ("get", "get_all"):
+    EXPECTED[f"nodegroup:{action}"] = READERS | {"cluster_user"}
+EXPECTED["stats:get_all"] = READERS | {"cluster_user"}
+EXPECTED.update({f"quota:{a}": ADMIN_ONLY for a in ("create", "update", "delete", "get_all")})
+EXPECTED["quota:get"] = READERS | {"cluster_user"}
+EXPECTED["credential:rotate"] = {"member"}
+
 ROUTE_RULES = sorted(r.name for r in policies.list_rules() if ":" in r.name)
 
 

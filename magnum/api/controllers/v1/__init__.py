@@ -16,8 +16,12 @@ from magnum.api.controllers.v1 import (
     cluster,
     cluster_template,
     container,
+    credential,
     magnum_service,
     node,
+    nodegroup,
+    quota,
+    stats,
 )
 
 COLLECTIONS: dict[str, Any] = {
@@ -25,6 +29,11 @@ COLLECTIONS: dict[str, Any] = {
     "clustertemplates": cluster_template.ClusterTemplateController(),
     "clusters": cluster.ClusterController(),
     "mservices": magnum_service.MagnumServiceController(),
+    # served under clusters/{cluster_id}/; listed here for the GET /v1 document
+    "nodegroups": nodegroup.NotTopLevel(),
+    "stats": stats.StatsController(),
+    "quotas": quota.QuotaController(),
+    "credentials": credential.CredentialController(),
     # legacy (microversion <= 1.10)
     "baymodels": cluster_template.BayModelController(),
     "bays": cluster.BayController(),

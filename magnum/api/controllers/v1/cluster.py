@@ -205,6 +205,10 @@ class ClusterController(resource.ResourceController):
     def __init__(self) -> None:
         self.actions = ClusterActionsController(self)
         self.nodes = ClusterNodesController(self)
+        if type(self) is ClusterController:  # bays never had nodegroups
+            from magnum.api.controllers.v1 import nodegroup
+
+            self.nodegroups = nodegroup.NodeGroupController(self)
 
     # --- views ----------------------------------------------------------------
     def decorate(self, wire: Any, obj: Any, summary: bool) -> None:
@@ -219,7 +223,7 @@ class ClusterController(resource.ResourceController):
         if obj.status in states.FAILED:
             wire.faults = {
                 ng.name: ng.status_reason
-                for ng in self.nodegroups(obj)
+                for ng in self.nodegroups_of(obj)
                 if ng.status in states.FAILED and ng.status_reason
             }
         template_labels = self._template_labels(obj)
@@ -249,13 +253,14 @@ class ClusterController(resource.ResourceController):
         ctx.all_projects = True
         return ctx
 
-    def nodegroups(self, cluster: Any) -> list[Any]:
+    def nodegroups_of(self, cluster: Any) -> list[Any]:
+        # Not named nodegroups: that attribute is the nested nodegroups controller.
         return list(
             objects.NodeGroup.list(self._all_projects(), filters={"cluster_id": cluster.uuid})
         )
 
     def nodegroup_of(self, cluster: Any, ident: str | None) -> Any:
-        groups = self.nodegroups(cluster)
+        groups = self.nodegroups_of(cluster)
         if ident is None:
             found = [g for g in groups if g.is_default and g.role == "worker"]
         else:

@@ -1,0 +1,32 @@
+"""Rules for /v1/quotas (spec 8.2): admins manage, project readers read their own."""
+
+from oslo_policy import policy
+
+from magnum.common.policies import base
+
+COLLECTION = "/v1/quotas"
+MEMBER = "/v1/quotas/{project_id}/{resource}"
+ADMIN = "rule:context_is_admin"
+
+RULES = (
+    ("create", ADMIN, "Set a project's quota.", "POST", COLLECTION),
+    ("delete", ADMIN, "Remove a project's quota.", "DELETE", MEMBER),
+    ("get_all", ADMIN, "List quotas.", "GET", COLLECTION),
+    ("update", ADMIN, "Change a project's quota.", "PATCH", MEMBER),
+    ("get", "rule:admin_or_project_reader", "Show a project's quota.", "GET", MEMBER),
+)
+
+rules = [
+    policy.DocumentedRuleDefault(
+        name=f"quota:{action}",
+        check_str=check,
+        description=description,
+        operations=[{"path": path, "method": method}],
+        deprecated_rule=None if check == ADMIN else base.owner_fallback(f"quota:{action}"),
+    )
+    for action, check, description, method, path in RULES
+]
+
+
+def list_rules():
+    return rules
