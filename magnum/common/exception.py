@@ -217,6 +217,11 @@ class OperationInProgress(Conflict):
     error_code = "magnum.operation_in_progress"
 
 
+class MemberAlreadyExists(Conflict):
+    message = _("Cluster %(member)s is already a member of federation %(federation)s.")
+    error_code = "magnum.federation.member_exists"
+
+
 class NodeGroupInvalidInput(Conflict):
     message = _("%(attr)s for %(nodegroup)s is invalid (%(expl)s).")
     error_code = "magnum.nodegroup.invalid_input"

@@ -8,6 +8,7 @@ from magnum.common.policies import (
     cluster_template,
     container,
     credential,
+    federation,
     magnum_service,
     node,
     nodegroup,
@@ -29,5 +30,6 @@ def list_rules():
             stats.list_rules(),
             quota.list_rules(),
             credential.list_rules(),
+            federation.list_rules(),
         )
     )

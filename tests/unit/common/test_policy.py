@@ -72,6 +72,8 @@ EXPECTED["stats:get_all"] = READERS | {"cluster_user"}
 EXPECTED.update({f"quota:{a}": ADMIN_ONLY for a in ("create", "update", "delete", "get_all")})
 EXPECTED["quota:get"] = READERS | {"cluster_user"}
 EXPECTED["credential:rotate"] = {"member"}
+EXPECTED.update({f"federation:{a}": MEMBERS for a in ("create", "delete", "update")})
+EXPECTED.update({f"federation:{a}": READERS for a in ("get", "get_all", "detail")})
 
 ROUTE_RULES = sorted(r.name for r in policies.list_rules() if ":" in r.name)
 

@@ -17,6 +17,7 @@ from magnum.api.controllers.v1 import (
     cluster_template,
     container,
     credential,
+    federation,
     magnum_service,
     node,
     nodegroup,
@@ -29,6 +30,7 @@ COLLECTIONS: dict[str, Any] = {
     "clustertemplates": cluster_template.ClusterTemplateController(),
     "clusters": cluster.ClusterController(),
     "mservices": magnum_service.MagnumServiceController(),
+    "federations": federation.FederationController(),
     # served under clusters/{cluster_id}/; listed here for the GET /v1 document
     "nodegroups": nodegroup.NotTopLevel(),
     "stats": stats.StatsController(),
