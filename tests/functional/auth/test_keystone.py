@@ -218,10 +218,21 @@ def test_trust_is_made_for_a_bay_that_needs_one_and_deleted_with_it(
     shown = member.ok("GET", f"/v1/clusters/{bay['uuid']}")
     assert not {"trust_id", "trustee_password", "trustee_user_id"} & set(shown)
 
+    # Rotation (1.12): a new trustee and trust replace the old pair in Keystone.
+    rotated = member.ok("PATCH", f"/v1/credentials/{bay['uuid']}", status=202, version="1.12")
+    assert rotated == {"uuid": bay["uuid"]}
+    keystone_fixture.record_secret(_trustee_password(keystone_deployment, bay["uuid"]))
+    (new_trust,) = [t for t in keystone.trusts_of("a-member") if t["id"] not in before]
+    assert new_trust["id"] != trust["id"]
+    assert new_trust["trustee_user_id"] != trust["trustee_user_id"]
+    assert not keystone.user_exists(trust["trustee_user_id"])
+    assert keystone.user_exists(new_trust["trustee_user_id"])
+    member.ok("PATCH", f"/v1/credentials/{bay['uuid']}", status=406, version="1.11")
+
     member.ok("DELETE", f"/v1/clusters/{bay['uuid']}", status=204)
     matrix.wait_gone(member, bay["uuid"])
-    assert trust["id"] not in {t["id"] for t in keystone.trusts_of("a-member")}
-    assert not keystone.user_exists(trust["trustee_user_id"])
+    assert new_trust["id"] not in {t["id"] for t in keystone.trusts_of("a-member")}
+    assert not keystone.user_exists(new_trust["trustee_user_id"])
 
 
 def test_a_bay_without_a_trust_need_touches_no_trust(
@@ -229,6 +240,10 @@ def test_a_bay_without_a_trust_need_touches_no_trust(
 ) -> None:
     assert keystone.trusts_of("b-member") == []
     assert world.bays["b"]["status"] == "CREATE_COMPLETE"
+    refused = callers["b-member"].request(
+        "PATCH", f"/v1/credentials/{world.bays['b']['uuid']}", version="1.12"
+    )
+    matrix.assert_error(refused, 400)
 
 
 def test_keystone_session_reaches_the_api_through_the_catalog(
