@@ -8,6 +8,7 @@ compares the owner.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from oslo_config import cfg
@@ -17,6 +18,7 @@ from oslo_policy import policy
 from magnum.common import exception, policies
 
 _ENFORCER: policy.Enforcer | None = None
+_LOCK = threading.Lock()
 
 # Policy files are YAML; a JSON file still parses as YAML.
 policy_opts.set_defaults(cfg.CONF, "policy.yaml")
@@ -25,21 +27,25 @@ policy_opts.set_defaults(cfg.CONF, "policy.yaml")
 def get_enforcer(conf: cfg.ConfigOpts | None = None) -> policy.Enforcer:
     """The process-wide enforcer; also the oslo.policy.enforcer entry point."""
     global _ENFORCER
-    if _ENFORCER is None:
-        conf = conf or cfg.CONF
-        _ENFORCER = policy.Enforcer(conf)
-        _ENFORCER.register_defaults(policies.list_rules())
-        # Operators' overrides are re-read when the file changes (oslo.policy
-        # checks its mtime on every enforce), so no restart is needed.
-        _ENFORCER.load_rules()
+    with _LOCK:
+        if _ENFORCER is None:
+            enforcer = policy.Enforcer(conf or cfg.CONF)
+            enforcer.register_defaults(policies.list_rules())
+            # Operators' overrides are re-read when the file changes (oslo.policy
+            # checks its mtime on every enforce), so no restart is needed.
+            enforcer.load_rules()
+            # Published only when complete: concurrent first requests must
+            # never see an enforcer without its rules.
+            _ENFORCER = enforcer
     return _ENFORCER
 
 
 def reset() -> None:
     global _ENFORCER
-    if _ENFORCER is not None:
-        _ENFORCER.clear()
-    _ENFORCER = None
+    with _LOCK:
+        if _ENFORCER is not None:
+            _ENFORCER.clear()
+        _ENFORCER = None
 
 
 def _target_of(target: Any, context: Any) -> dict[str, Any]:

@@ -193,3 +193,25 @@ def test_policy_generator_shows_the_effective_rules(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert '"cluster:create": "rule:context_is_admin"' in result.stdout
     assert '"bay:create": "rule:cluster:create"' in result.stdout
+
+
+def test_concurrent_first_use_always_sees_every_rule():
+    """The first requests of a process arrive together (Horizon sends several)."""
+    import threading
+
+    policy.reset()
+    errors: list[BaseException] = []
+    member = ctx("p1", ["member", "reader"])
+
+    def first_request() -> None:
+        try:
+            policy.authorize("stats:get_all", None, member)
+        except BaseException as err:  # noqa: BLE001 - collected for the assertion
+            errors.append(err)
+
+    threads = [threading.Thread(target=first_request) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
