@@ -63,17 +63,7 @@ class QuotaController(rest.RestController):
     @errors.expose(types.QuotaCollection, int, int, wtypes.text, wtypes.text, wtypes.text)
     def get_all(self, marker=None, limit=None, sort_key="id", sort_dir="asc", all_tenants=None):
         self.start("get_all")
-        if limit is not None and limit <= 0:
-            raise exception.InvalidParameterValue(err="Limit must be positive")
-        limit = min(limit or CONF.api.max_limit, CONF.api.max_limit)
-        if sort_dir not in ("asc", "desc"):
-            raise exception.InvalidParameterValue(
-                err=f"Invalid sort direction: {sort_dir}. Acceptable values are 'asc' or 'desc'"
-            )
-        if sort_key not in SORT_KEYS:
-            raise exception.InvalidParameterValue(
-                err=f'The sort_key value "{sort_key}" is an invalid field for sorting'
-            )
+        limit = resource.paging(limit, sort_key, sort_dir, SORT_KEYS)
         everyone = self.context.is_admin and common.BooleanType.validate(all_tenants or False)
         filters = None if everyone else {"project_id": self.context.project_id}
         ctx = self.context.__class__.from_dict(self.context.to_dict())

@@ -58,6 +58,21 @@ class Resource:
     admin_sees_all: bool = True  # admins list every project (modern routes)
 
 
+def paging(limit: int | None, sort_key: str, sort_dir: str, sortable: Any) -> int:
+    """Check a collection's paging parameters (spec 1.4); the effective limit."""
+    if limit is not None and limit <= 0:
+        raise exception.InvalidParameterValue(err="Limit must be positive")
+    if sort_dir not in ("asc", "desc"):
+        raise exception.InvalidParameterValue(
+            err=f"Invalid sort direction: {sort_dir}. Acceptable values are 'asc' or 'desc'"
+        )
+    if sort_key not in sortable:
+        raise exception.InvalidParameterValue(
+            err=f'The sort_key value "{sort_key}" is an invalid field for sorting'
+        )
+    return min(limit or CONF.api.max_limit, CONF.api.max_limit)
+
+
 def iso(value: datetime.datetime | None) -> str | None:
     return value.replace(tzinfo=None).isoformat() + "+00:00" if value else None
 
@@ -174,22 +189,12 @@ class ResourceController(rest.RestController):
         sort_dir: str,
         filters: dict | None = None,
     ) -> tuple[list[Any], int]:
-        if limit is not None and limit <= 0:
-            raise exception.InvalidParameterValue(err="Limit must be positive")
-        limit = min(limit or CONF.api.max_limit, CONF.api.max_limit)
-        if sort_dir not in ("asc", "desc"):
-            raise exception.InvalidParameterValue(
-                err=f"Invalid sort direction: {sort_dir}. Acceptable values are 'asc' or 'desc'"
-            )
-        if marker is not None and not common.is_uuid(marker):
-            raise exception.InvalidUUID(uuid=marker)
         # Only fields clients can see sort: ordering by a hidden column
         # (trustee_password, reservation) would leak it.
         visible = {a.name for a in wtypes.list_attributes(self.resource.wire)} | {"id"}
-        if sort_key not in visible:
-            raise exception.InvalidParameterValue(
-                err=f'The sort_key value "{sort_key}" is an invalid field for sorting'
-            )
+        limit = paging(limit, sort_key, sort_dir, visible)
+        if marker is not None and not common.is_uuid(marker):
+            raise exception.InvalidUUID(uuid=marker)
         internal_key = {v: k for k, v in self.resource.renames.items()}.get(sort_key, sort_key)
         objects = self.resource.object_class.list(
             self.context,
