@@ -3,6 +3,7 @@
 from oslo_policy import policy
 
 ROLE_ADMIN = "role:admin"
+ADMIN_ONLY = "rule:context_is_admin"
 PROJECT_MEMBER = "role:member and project_id:%(project_id)s"
 PROJECT_READER = "role:reader and project_id:%(project_id)s"
 SAME_USER = "user_id:%(user_id)s"
@@ -24,6 +25,25 @@ def owner_fallback(name: str) -> policy.DeprecatedRule:
         check_str="rule:admin_or_owner",
         deprecated_reason=OWNER_FALLBACK_REASON,
         deprecated_since="2023.2",
+    )
+
+
+def route_rule(
+    resource: str, action: str, check: str, description: str, method: str, path: str
+) -> policy.DocumentedRuleDefault:
+    """The rule ``<resource>:<action>`` guarding ``method path``.
+
+    Every rule but the admin-only ones keeps the pre-role ``admin_or_owner``
+    default as its deprecated fallback, so deployments with
+    ``[oslo_policy] enforce_new_defaults = False`` keep working.
+    """
+    name = f"{resource}:{action}"
+    return policy.DocumentedRuleDefault(
+        name=name,
+        check_str=check,
+        description=description,
+        operations=[{"path": path, "method": method}],
+        deprecated_rule=None if check == ADMIN_ONLY else owner_fallback(name),
     )
 
 

@@ -1,6 +1,6 @@
 """Rules for /v1/clustertemplates; the legacy baymodel:* names default to the same."""
 
-from oslo_policy import policy
+import functools
 
 from magnum.common.policies import base, legacy
 
@@ -10,15 +10,7 @@ COLLECTION = "/v1/clustertemplates"
 MEMBER = "/v1/clustertemplates/{clustertemplate_ident}"
 
 
-def _rule(action, check, description, method, path):
-    name = f"clustertemplate:{action}"
-    return policy.DocumentedRuleDefault(
-        name=name,
-        check_str=check,
-        description=description,
-        operations=[{"path": path, "method": method}],
-        deprecated_rule=None if check == ADMIN else base.owner_fallback(name),
-    )
+_rule = functools.partial(base.route_rule, "clustertemplate")
 
 
 rules = [

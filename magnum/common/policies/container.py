@@ -1,6 +1,8 @@
 """Rules for /v1/containers and their actions (legacy API, microversion <= 1.10)."""
 
-from oslo_policy import policy
+import functools
+
+from magnum.common.policies import base
 
 COLLECTION = "/v1/containers"
 MEMBER = "/v1/containers/{container_ident}"
@@ -8,13 +10,7 @@ READER = "rule:admin_or_project_reader"
 MEMBER_RULE = "rule:admin_or_project_member"
 
 
-def _rule(action, check, description, method, path):
-    return policy.DocumentedRuleDefault(
-        name=f"container:{action}",
-        check_str=check,
-        description=description,
-        operations=[{"path": path, "method": method}],
-    )
+_rule = functools.partial(base.route_rule, "container")
 
 
 rules = [

@@ -1,12 +1,14 @@
-from oslo_policy import policy
+from magnum.common.policies import base
 
 rules = [
-    policy.DocumentedRuleDefault(
-        name="magnum-service:get_all",
-        check_str="rule:context_is_admin",
-        description="List magnum services and their heartbeat state.",
-        operations=[{"path": "/v1/mservices", "method": "GET"}],
-    ),
+    base.route_rule(
+        "magnum-service",
+        "get_all",
+        base.ADMIN_ONLY,
+        "List magnum services and their heartbeat state.",
+        "GET",
+        "/v1/mservices",
+    )
 ]
 
 

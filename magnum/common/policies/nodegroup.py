@@ -3,8 +3,6 @@
 Object-level checks compare against the nodegroup's cluster (its owner).
 """
 
-from oslo_policy import policy
-
 from magnum.common.policies import base
 
 COLLECTION = "/v1/clusters/{cluster_ident}/nodegroups"
@@ -30,16 +28,7 @@ RULES = (
     ("delete_all_projects", ADMIN, "Delete a nodegroup of any project.", "DELETE", MEMBER),
 )
 
-rules = [
-    policy.DocumentedRuleDefault(
-        name=f"nodegroup:{action}",
-        check_str=check,
-        description=description,
-        operations=[{"path": path, "method": method}],
-        deprecated_rule=None if check == ADMIN else base.owner_fallback(f"nodegroup:{action}"),
-    )
-    for action, check, description, method, path in RULES
-]
+rules = [base.route_rule("nodegroup", *row) for row in RULES]
 
 
 def list_rules():

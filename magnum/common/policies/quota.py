@@ -1,7 +1,5 @@
 """Rules for /v1/quotas (spec 8.2): admins manage, project readers read their own."""
 
-from oslo_policy import policy
-
 from magnum.common.policies import base
 
 COLLECTION = "/v1/quotas"
@@ -16,16 +14,7 @@ RULES = (
     ("get", "rule:admin_or_project_reader", "Show a project's quota.", "GET", MEMBER),
 )
 
-rules = [
-    policy.DocumentedRuleDefault(
-        name=f"quota:{action}",
-        check_str=check,
-        description=description,
-        operations=[{"path": path, "method": method}],
-        deprecated_rule=None if check == ADMIN else base.owner_fallback(f"quota:{action}"),
-    )
-    for action, check, description, method, path in RULES
-]
+rules = [base.route_rule("quota", *row) for row in RULES]
 
 
 def list_rules():
