@@ -116,18 +116,7 @@ def magnum(
 
 def _ensure_horizon_installed() -> None:
     # The script is idempotent and cheap when the venv is up to date.
-    result = subprocess.run(
-        ["bash", str(INSTALL_SCRIPT)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, "MAGNUM_HORIZON_VENV": str(HORIZON_VENV)},
-    )
-    if result.returncode != 0:
-        raise processes.ProcessFailed(
-            f"{INSTALL_SCRIPT} failed ({result.returncode}):\n{result.stdout}{result.stderr}"
-        )
+    processes.run_install_script(INSTALL_SCRIPT, MAGNUM_HORIZON_VENV=str(HORIZON_VENV))
 
 
 def _stop(proc: subprocess.Popen) -> None:
