@@ -19,7 +19,6 @@ started processes land in test-artifacts/bench-*.log.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import json
 import re
@@ -30,8 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent import futures
 from pathlib import Path
 
@@ -75,46 +73,7 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-# --- deployments -------------------------------------------------------------------
-
-
-def _base_config(state: Path, host: str, port: int) -> dict:
-    return {
-        "DEFAULT": {"host": host, "state_path": state, "auth_strategy": "noauth"},
-        "api": {"host_ip": "127.0.0.1", "port": port},
-        # Quiet logs: the benchmark measures the API, not log formatting.
-        "conductor": {"heartbeat_interval": 10},
-    }
-
-
-@contextlib.contextmanager
-def all_in_one(workdir: Path) -> Iterator[str]:
-    state = workdir / "aio"
-    port = processes.free_port()
-    config = _base_config(state, "bench-aio", port)
-    conf = processes.write_config(state / "magnum.conf", **config)
-    api = processes.MagnumProcess("magnum-all", conf, name="bench-magnum-all", port=port)
-    with processes.running(api):
-        yield api.url
-
-
-@contextlib.contextmanager
-def split(workdir: Path, api_workers: int) -> Iterator[str]:
-    state = workdir / "split"
-    port = processes.free_port()
-    host = f"bench-{uuid.uuid4().hex[:8]}"
-    config = _base_config(state, host, port)
-    config["DEFAULT"]["transport_url"] = processes.rabbit_url()
-    config["api"]["workers"] = api_workers
-    config["database"] = {"connection": processes.database_url("mysql")}
-    conf = processes.write_config(state / "magnum.conf", **config)
-    processes.db_manage(conf, "upgrade")
-    api = processes.MagnumProcess("magnum-api", conf, name="bench-magnum-api", port=port)
-    conductor = processes.MagnumProcess(
-        "magnum-conductor", conf, name="bench-magnum-conductor", host=host, api_url=api.url
-    )
-    with processes.running(api, conductor):
-        yield api.url
+# --- endpoints ---------------------------------------------------------------------
 
 
 def endpoints_of(url: str) -> list[Endpoint]:
@@ -265,8 +224,12 @@ def main() -> int:
         workdir = Path(tmp)
         for mode in args.deployment or ["all-in-one", "split"]:
             log(f"starting {mode}")
-            deployment = (
-                all_in_one(workdir) if mode == "all-in-one" else split(workdir, args.api_workers)
+            deployment = processes.deployment(
+                mode,
+                workdir,
+                # Quiet logs: the benchmark measures the API, not log formatting.
+                conductor={"heartbeat_interval": 10},
+                api={"workers": args.api_workers if mode == processes.SPLIT else 1},
             )
             with deployment as url:
                 results += measure(mode, url, tool, duration, args.concurrency, log)

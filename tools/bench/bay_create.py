@@ -35,8 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -55,48 +54,6 @@ TARGET_WORKERS = 3
 TARGET_SECONDS = 5.0
 TIMEOUT = 120.0
 PATHS = ("raw", "driver", "all-in-one", "split")
-
-
-def _config(state: Path, host: str, port: int, local_state_dir: str) -> dict:
-    return {
-        "DEFAULT": {"host": host, "state_path": state, "auth_strategy": "noauth"},
-        "api": {"host_ip": "127.0.0.1", "port": port},
-        "conductor": {"heartbeat_interval": 1, "sync_interval": 1},
-        "local": {"state_dir": local_state_dir},
-    }
-
-
-@contextlib.contextmanager
-def all_in_one(workdir: Path, local_state_dir: str) -> Iterator[str]:
-    state = workdir / "aio"
-    port = processes.free_port()
-    config = _config(state, f"bench-aio-{uuid.uuid4().hex[:6]}", port, local_state_dir)
-    config["database"] = {"connection": processes.sqlite_url(state)}
-    conf_file = processes.write_config(state / "magnum.conf", **config)
-    api = processes.MagnumProcess("magnum-all", conf_file, name="bench-bays-all", port=port)
-    with processes.running(api):
-        yield api.url
-
-
-@contextlib.contextmanager
-def split(workdir: Path, local_state_dir: str) -> Iterator[str]:
-    state = workdir / "split"
-    port = processes.free_port()
-    host = f"bench-split-{uuid.uuid4().hex[:6]}"
-    config = _config(state, host, port, local_state_dir)
-    config["DEFAULT"]["transport_url"] = processes.rabbit_url()
-    config["database"] = {"connection": processes.database_url("mysql")}
-    conf_file = processes.write_config(state / "magnum.conf", **config)
-    processes.db_manage(conf_file, "upgrade")
-    api = processes.MagnumProcess("magnum-api", conf_file, name="bench-bays-api", port=port)
-    conductor = processes.MagnumProcess(
-        "magnum-conductor", conf_file, name="bench-bays-conductor", host=host, api_url=api.url
-    )
-    try:
-        with processes.running(api, conductor):
-            yield api.url
-    finally:
-        processes.delete_rabbit_vhost()
 
 
 def through_api(api: BayAPI, template: str, workers: int) -> tuple[float, float]:
@@ -172,8 +129,15 @@ def main(argv: list[str] | None = None) -> int:
                 "raw": lambda w: local_bay_create.bench_raw(raw, w),
                 "driver": lambda w: local_bay_create.bench_driver(local, w),
             }
-            for path, deployment in (("all-in-one", all_in_one), ("split", split)):
-                url = stack.enter_context(deployment(workdir, os.path.join(scratch, path[:3])))
+            for path in (processes.ALL_IN_ONE, processes.SPLIT):
+                url = stack.enter_context(
+                    processes.deployment(
+                        path,
+                        workdir,
+                        conductor={"heartbeat_interval": 1, "sync_interval": 1},
+                        local={"state_dir": os.path.join(scratch, path[:3])},
+                    )
+                )
                 api = BayAPI(url, host)
                 apis.append(api)
                 template = api.create_template(server_type="local")

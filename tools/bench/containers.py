@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import docker
@@ -204,43 +204,6 @@ def remove_bay(magnum: Magnum, bay: str, timeout: float = 60) -> None:
         host.close()
 
 
-@contextlib.contextmanager
-def deployment(kind: str, work: Path, state_dir: str) -> Iterator[str]:
-    port = processes.free_port()
-    sections: dict = {
-        "DEFAULT": {
-            "host": f"bench-{kind}-{port}",
-            "state_path": work,
-            "auth_strategy": "noauth",
-        },
-        "api": {"host_ip": "127.0.0.1", "port": port},
-        "local": {"state_dir": state_dir},
-    }
-    if kind == "all-in-one":
-        sections["database"] = {"connection": processes.sqlite_url(work)}
-        procs = [processes.MagnumProcess("magnum-all", _conf(work, sections), port=port)]
-    else:
-        sections["database"] = {"connection": processes.database_url("mysql")}
-        sections["DEFAULT"]["transport_url"] = processes.rabbit_url()
-        conf = _conf(work, sections)
-        processes.db_manage(conf, "upgrade")
-        api = processes.MagnumProcess("magnum-api", conf, name=f"bench-api-{port}", port=port)
-        conductor = processes.MagnumProcess(
-            "magnum-conductor",
-            conf,
-            name=f"bench-conductor-{port}",
-            host=sections["DEFAULT"]["host"],
-            api_url=api.url,
-        )
-        procs = [api, conductor]
-    with processes.running(*procs):
-        yield procs[0].url
-
-
-def _conf(work: Path, sections: dict) -> Path:
-    return processes.write_config(work / "magnum.conf", **sections)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--rounds", type=int, default=20, help="timed rounds (default 20)")
@@ -260,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             work = Path(tempfile.mkdtemp(prefix=f"magnum-bench-{kind}-"))
             state_dir = tempfile.mkdtemp(prefix="mgk-", dir="/tmp")  # short socket paths
             try:
-                with deployment(kind, work, state_dir) as url:
+                with processes.deployment(kind, work, local={"state_dir": state_dir}) as url:
                     results[kind] = bench_deployment(kind, url, state_dir, args.rounds)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
