@@ -20,6 +20,7 @@ from oslo_db import exception as db_exc
 from oslo_log import log
 
 from magnum.common import service
+from magnum.db import api as db_api
 from magnum.db import migration
 
 LOG = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     # Logged outside the except block: oslo.log would append the exception.
     LOG.error(
         "Cannot connect to the database at %s: %s",
-        service.safe_database_url(CONF.database.connection),
+        db_api.get_instance().safe_url(),
         reason,
     )
     sys.exit(1)

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_log import log
-from sqlalchemy.engine import make_url
 
 from magnum import objects, version
+from magnum.db import api as db_api
 
 LOG = logging.getLogger(__name__)
 
@@ -33,13 +33,6 @@ def prepare(argv: Sequence[str], default_config_files: list[str] | None = None) 
     return conf
 
 
-def safe_database_url(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "<unparsable [database] connection>"
-
-
 def check_database_or_exit(conf: cfg.ConfigOpts) -> None:
     """Exit 1 with one clear line when the database cannot be used."""
     try:
@@ -49,7 +42,7 @@ def check_database_or_exit(conf: cfg.ConfigOpts) -> None:
         LOG.critical(
             "Cannot use the database at %s: %s. Check [database] connection and "
             "run 'magnum-db-manage upgrade'.",
-            safe_database_url(conf.database.connection),
+            db_api.get_instance().safe_url(),
             reason,
         )
         sys.exit(1)

@@ -80,6 +80,10 @@ class Connection(abc.ABC):
     def dispose(self) -> None:
         """Close pooled connections; call before forking worker processes."""
 
+    @abc.abstractmethod
+    def safe_url(self) -> str:
+        """The configured database URL with its password hidden, for logs."""
+
     # --- clusters (bays) ----------------------------------------------------
     @abc.abstractmethod
     def get_cluster_list(

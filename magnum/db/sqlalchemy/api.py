@@ -15,8 +15,10 @@ from typing import Any
 from oslo_db import api as oslo_db_api
 from oslo_utils import timeutils
 from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+import magnum.conf
 from magnum.common import exception
 from magnum.db import api
 from magnum.db.sqlalchemy import models, query
@@ -55,6 +57,13 @@ class Connection(api.Connection):
 
     def dispose(self) -> None:
         query.get_engine().dispose()
+
+    def safe_url(self) -> str:
+        try:
+            connection = magnum.conf.CONF.database.connection
+            return make_url(connection).render_as_string(hide_password=True)
+        except Exception:
+            return "<unparsable [database] connection>"
 
     # --- generic per-resource methods --------------------------------------
     get_cluster_list = query.lister(Cluster)
