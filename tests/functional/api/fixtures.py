@@ -16,7 +16,6 @@ import os
 import shutil
 import tempfile
 from typing import Any
-from unittest import mock
 
 from gabbi import fixture
 from oslo_config import fixture as config_fixture
@@ -24,7 +23,7 @@ from oslo_config import fixture as config_fixture
 from magnum import conf, objects
 from magnum.api import app
 from magnum.common import policy, rpc
-from magnum.conductor import clusters, rpcapi
+from magnum.conductor import rpcapi
 from magnum.conductor import service as conductor_service
 from tests.fixtures import database
 
@@ -32,7 +31,6 @@ CONDUCTOR_HOST = "gabbi-conductor"
 # The project and user of requests without X-Project-Id / X-User-Id headers.
 DEFAULT_PROJECT = "gabbi-project"
 DEFAULT_USER = "gabbi-user"
-WORKER_MAX_NODES = 5
 
 _APP: Any = None
 
@@ -102,29 +100,3 @@ class APIFixture(fixture.GabbiFixture):
         global _APP
         _APP = None
         self.cleanups.close()
-
-
-class WorkerLimitsFixture(fixture.GabbiFixture):
-    """Default worker nodegroups get ``max_node_count`` = WORKER_MAX_NODES.
-
-    A patch of the conductor's ``ensure_default_nodegroups``: the nodegroups
-    API (1.9) that would set the limit is not served yet. With it in place,
-    clusters.yaml can drive a resize out of bounds (NGResizeOutBounds).
-    """
-
-    def start_fixture(self) -> None:
-        original = clusters.ensure_default_nodegroups
-
-        def with_limit(task: Any) -> list[Any]:
-            nodegroups = original(task)
-            for nodegroup in nodegroups:
-                if nodegroup.name == clusters.DEFAULT_WORKER and nodegroup.max_node_count is None:
-                    nodegroup.max_node_count = WORKER_MAX_NODES
-                    nodegroup.save()
-            return nodegroups
-
-        self.patcher = mock.patch.object(clusters, "ensure_default_nodegroups", with_limit)
-        self.patcher.start()
-
-    def stop_fixture(self) -> None:
-        self.patcher.stop()
