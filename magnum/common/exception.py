@@ -103,6 +103,20 @@ class NGResizeOutBounds(Invalid):
     error_code = "magnum.nodegroup.resize_out_of_bounds"
 
 
+class InvalidCsr(Invalid):
+    message = _("Received an invalid CSR: %(reason)s")
+    error_code = "magnum.certificate.invalid_csr"
+
+
+class CertificateKeyUnavailable(MagnumException):
+    """The key that encrypts stored private keys is missing or wrong."""
+
+    message = _("Stored certificate keys cannot be read: %(reason)s")
+    code = 503
+    error_code = "magnum.certificate.key_unavailable"
+    safe = True
+
+
 # --- 403 -------------------------------------------------------------------
 class NotAuthorized(MagnumException):
     message = _("Not authorized.")
