@@ -11,6 +11,11 @@ missing) and prints requests/s and p50/p99 latency per endpoint:
 
     python tools/bench/api_throughput.py --quick        # ~2 s per endpoint
     python tools/bench/api_throughput.py --duration 20 --concurrency 16
+    python tools/bench/api_throughput.py --against-upstream [--rounds 5 --duration 10]
+
+``--against-upstream`` measures the split deployment ([api] workers 1) side by
+side with upstream Magnum 23.0.0 under uWSGI, in interleaved paired rounds, and
+prints ratios (tools/bench/upstream_compare.py).
 
 Needs RabbitMQ and MariaDB running (tools/start-services.sh). Logs of the
 started processes land in test-artifacts/bench-*.log.
@@ -206,6 +211,11 @@ def main() -> int:
         "--deployment", choices=["all-in-one", "split"], action="append",
         help="deployments to measure (default: both)",
     )  # fmt: skip
+    parser.add_argument(
+        "--against-upstream", action="store_true",
+        help="compare with upstream magnum 23.0.0 under uWSGI (ratios, interleaved rounds)",
+    )  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=5, help="paired rounds (--against-upstream)")
     args = parser.parse_args()
     duration = 2.0 if args.quick else args.duration
     if not 0 < duration <= 300 or not 1 <= args.concurrency <= 256:
@@ -218,6 +228,19 @@ def main() -> int:
 
     def log(message: str) -> None:
         print(f"bench: {message}", file=sys.stderr, flush=True)
+
+    if args.against_upstream:
+        if tool != "wrk":
+            parser.error("--against-upstream needs wrk")
+        import upstream_compare  # next to this script
+
+        with tempfile.TemporaryDirectory(prefix="magnum-bench-") as tmp:
+            report = upstream_compare.compare(
+                sorted({1, args.concurrency}), args.rounds, duration, log, Path(tmp)
+            )
+        processes.delete_rabbit_vhost()
+        print(report)
+        return 0
 
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="magnum-bench-") as tmp:
