@@ -6,7 +6,8 @@
 #     python3 (MAGNUM_PYTHON to choose another);
 #   - magnum in development mode and the test requirements, pinned by
 #     tools/constraints.txt (MAGNUM_CONSTRAINTS= to install unpinned);
-#   - Keystone for the functional tier in its own venv (tools/install-keystone.sh).
+#   - Keystone and Heat for the functional tier, each in its own venv
+#     (tools/install-keystone.sh, tools/install-heat.sh).
 # The pip step is skipped when the requirement files have not changed since the
 # last successful run; MAGNUM_FORCE_INSTALL=1 forces it.
 set -euo pipefail
@@ -88,6 +89,9 @@ install_python_packages
 # A real Keystone for the functional auth tier, in its own venv (its pins
 # conflict with ours); skipped when already installed.
 bash "$REPO_ROOT/tools/install-keystone.sh"
+# A real Heat (heat-api + heat-engine) for the Heat driver's functional
+# tests, in its own venv; skipped when already installed.
+bash "$REPO_ROOT/tools/install-heat.sh"
 # Horizon + magnum-ui for the e2e tier, in their own venv (Django pins).
 bash "$REPO_ROOT/tools/install-horizon.sh"
 say "done: activate with '. $VENV/bin/activate'"
