@@ -57,8 +57,6 @@ def setup_app(conf: cfg.ConfigOpts | None = None) -> Any:
     )
     if conf.auth_strategy == "keystone":
         app = auth.AuthTokenMiddleware(app, conf)
-    else:
-        auth.warn_if_noauth_exposed(conf)
     app = errors.ErrorMiddleware(app)
     app = microversions.MicroversionMiddleware(app, errors.render)
     app = HealthcheckRoute(app, healthcheck.Healthcheck(None, {"detailed": False}))

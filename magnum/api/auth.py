@@ -10,13 +10,15 @@ OpenStack error body and keeps the header. Validated tokens are cached
 
 ``auth_strategy = noauth``: no middleware; ``hooks.ContextHook`` takes the
 caller from X-Project-Id / X-User-Id / X-Roles. It is for the embedded mode
-on a loopback address, and start-up warns when the API listens elsewhere.
+on a loopback address: magnum-api and magnum-all refuse to start on any other
+address unless ``[api] allow_noauth_on_non_loopback`` says so.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -44,16 +46,38 @@ class AuthTokenMiddleware:
         return self.protected(environ, start_response)
 
 
-def warn_if_noauth_exposed(conf: cfg.ConfigOpts) -> None:
+def noauth_exposed(conf: cfg.ConfigOpts) -> bool:
+    """Whether noauth is on while the API listens on a non-loopback address."""
+    if conf.auth_strategy != "noauth":
+        return False
     host: Any = conf.api.host_ip
     try:
-        loopback = ipaddress.ip_address(host).is_loopback
+        return not ipaddress.ip_address(host).is_loopback
     except ValueError:
-        loopback = host == "localhost"
-    if not loopback:
+        return host != "localhost"
+
+
+def refuse_exposed_noauth_or_exit(conf: cfg.ConfigOpts) -> None:
+    """Stop magnum-api/magnum-all before they listen when noauth would be reachable.
+
+    Under noauth the caller names its own project and roles in headers, so an
+    API reachable from other machines gives anyone admin. Starting anyway takes
+    ``[api] allow_noauth_on_non_loopback = true``, and then a warning is logged.
+    """
+    if not noauth_exposed(conf):
+        return
+    if conf.api.allow_noauth_on_non_loopback:
         LOG.warning(
             "auth_strategy = noauth while the API listens on %s: anyone who can "
-            "reach it acts as any project. noauth is meant for the embedded "
-            "all-in-one mode on a loopback address.",
-            host,
+            "reach it acts as any project ([api] allow_noauth_on_non_loopback is set).",
+            conf.api.host_ip,
         )
+        return
+    LOG.critical(
+        "Refusing to start: auth_strategy = noauth and [api] host_ip = %s is not a "
+        "loopback address, so anyone who can reach the API could act as any project. "
+        "Listen on 127.0.0.1, use auth_strategy = keystone, or set "
+        "[api] allow_noauth_on_non_loopback = true.",
+        conf.api.host_ip,
+    )
+    sys.exit(1)

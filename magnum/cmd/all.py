@@ -11,7 +11,7 @@ import os
 import sys
 
 from magnum.api import app as api_app
-from magnum.api import server
+from magnum.api import auth, server
 from magnum.common import rpc, service
 from magnum.conductor import service as conductor_service
 from magnum.db import migration
@@ -19,6 +19,7 @@ from magnum.db import migration
 
 def main(argv: list[str] | None = None) -> None:
     conf = service.prepare(argv or sys.argv)
+    auth.refuse_exposed_noauth_or_exit(conf)
     os.makedirs(conf.state_path, exist_ok=True)
     migration.upgrade("head")
     service.check_database_or_exit(conf)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 
 from magnum.api import app as api_app
-from magnum.api import server
+from magnum.api import auth, server
 from magnum.common import rpc, service
 from magnum.db import api as db_api
 
 
 def main(argv: list[str] | None = None) -> None:
     conf = service.prepare(argv or sys.argv)
+    auth.refuse_exposed_noauth_or_exit(conf)
     service.check_database_or_exit(conf)
 
     forked = conf.api.workers > 1

@@ -1,7 +1,8 @@
 """Which conductor owns which bay: a consistent hash ring of live conductors.
 
 Live conductors are the ``magnum-conductor`` rows of ``magnum_service`` whose
-heartbeat is younger than ``[DEFAULT] service_down_time``. Each gets
+heartbeat is younger than ``[conductor] heartbeat_timeout`` (see
+common/liveness.py). Each gets
 2**``hash_ring_partitions_exponent`` points on the ring; a bay belongs to the
 first point at or after the hash of its uuid. When a conductor joins or
 leaves, only the bays next to its points move.
@@ -19,7 +20,7 @@ from oslo_config import cfg
 
 from magnum.common import exception, liveness
 
-CONDUCTOR_BINARY = "magnum-conductor"
+CONDUCTOR_BINARY = liveness.CONDUCTOR_BINARY
 # The ring is rebuilt from the database at most this often (seconds).
 REFRESH_INTERVAL = 5.0
 

@@ -6,6 +6,13 @@ group = cfg.OptGroup("api", title="Options for the magnum-api service")
 
 opts = [
     cfg.HostAddressOpt("host_ip", default="127.0.0.1", help="Address magnum-api listens on."),
+    cfg.BoolOpt(
+        "allow_noauth_on_non_loopback",
+        default=False,
+        help="Let magnum-api and magnum-all start with auth_strategy = noauth on "
+        "an address other than loopback. Under noauth callers name their own "
+        "project and roles, so this gives anyone who reaches the API admin rights.",
+    ),
     cfg.PortOpt("port", default=9511, help="Port magnum-api listens on."),
     cfg.IntOpt(
         "workers",

@@ -14,9 +14,19 @@ opts = [
     ),
     cfg.IntOpt(
         "heartbeat_interval",
-        default=10,
+        default=2,
         min=1,
         help="Seconds between two heartbeats of a conductor in magnum_service.",
+    ),
+    cfg.IntOpt(
+        "heartbeat_timeout",
+        default=10,
+        min=2,
+        help="Seconds without a heartbeat after which a conductor counts as "
+        "down: it leaves the hash ring and the locks it holds on bays are "
+        "cleared, so another conductor resumes its operations. Capped by "
+        "[DEFAULT] service_down_time. Keep it several heartbeat_intervals "
+        "long: a conductor that misses it is treated as dead.",
     ),
     cfg.IntOpt(
         "sync_interval",

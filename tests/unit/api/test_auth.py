@@ -104,7 +104,7 @@ def test_noauth_takes_the_caller_from_headers_or_the_configured_defaults(conf):
 
 
 @pytest.mark.parametrize(
-    ("host", "warned"),
+    ("host", "exposed"),
     [
         ("127.0.0.1", False),
         ("::1", False),
@@ -113,11 +113,33 @@ def test_noauth_takes_the_caller_from_headers_or_the_configured_defaults(conf):
         ("10.1.2.3", True),
     ],
 )
-def test_noauth_on_a_reachable_address_is_a_warning(conf, caplog, host, warned):
+def test_noauth_on_a_reachable_address_refuses_to_start(conf, caplog, host, exposed):
+    conf.set_override("auth_strategy", "noauth")
     conf.set_override("host_ip", host, "api")
     with caplog.at_level(logging.WARNING, logger="magnum.api.auth"):
-        auth.warn_if_noauth_exposed(conf)
-    assert bool(caplog.records) is warned
+        if exposed:
+            with pytest.raises(SystemExit) as stopped:
+                auth.refuse_exposed_noauth_or_exit(conf)
+            assert stopped.value.code == 1
+            assert "Refusing to start" in caplog.text and host in caplog.text
+        else:
+            auth.refuse_exposed_noauth_or_exit(conf)
+            assert not caplog.records
+
+
+def test_noauth_on_a_reachable_address_starts_when_allowed_with_a_warning(conf, caplog):
+    conf.set_override("auth_strategy", "noauth")
+    conf.set_override("host_ip", "10.1.2.3", "api")
+    conf.set_override("allow_noauth_on_non_loopback", True, "api")
+    with caplog.at_level(logging.WARNING, logger="magnum.api.auth"):
+        auth.refuse_exposed_noauth_or_exit(conf)
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+
+
+def test_keystone_on_a_reachable_address_starts(conf, caplog):
+    conf.set_override("auth_strategy", "keystone")
+    conf.set_override("host_ip", "10.1.2.3", "api")
+    auth.refuse_exposed_noauth_or_exit(conf)
 
 
 def test_an_unreachable_keystone_is_503_not_500():
