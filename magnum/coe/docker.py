@@ -1,9 +1,8 @@
 """Containers on a bay's Docker Engine API: the only caller of the Docker SDK for them.
 
 Every function takes a ``docker.DockerClient`` for one node of the bay, as
-the bay's driver hands it out (``driver.docker_client``; see
-``coe/docker_clients.py`` for the cache of clients and the factory for
-engines that listen on TCP with TLS, such as Heat-built swarms).
+``coe/docker_clients.py`` builds it from an endpoint the bay's driver hands
+out (``driver.endpoints``: a unix socket, or TCP with TLS) and caches it.
 
 Failures come back as magnum exceptions whose messages say what was being
 done: the Docker object missing → ``ResourceNotFound``; Docker refusing the

@@ -1,15 +1,13 @@
-"""Docker clients of bays' nodes: kept between calls, and made with TLS.
+"""Docker clients of bays' nodes: made from a driver's endpoints, kept between calls.
 
-``ClientCache`` keeps one ``docker.DockerClient`` per (bay, node), made by
-the bay's driver; ``tls_client`` is the factory a driver uses for engines
-that listen on TCP with TLS (``tcp://host:2376``, the bay's CA and the
-client certificate magnum holds for it), as Heat-built swarms do. Local
-bays' nodes are unix sockets (``LocalDriver.docker_client``).
+``client_for`` turns a ``drivers.base.Endpoint`` (a unix socket, or
+``tcp://host:2376`` with the bay's CA and the client certificate magnum
+holds for it) into a ``docker.DockerClient``; ``ClientCache`` keeps one per
+(bay, node).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 import tempfile
@@ -20,6 +18,12 @@ from typing import Any
 
 import docker
 import docker.tls
+from oslo_config import cfg
+
+from magnum.common import exception
+from magnum.drivers.base import Endpoint, TLSMaterial, pick_endpoint
+
+CONF = cfg.CONF
 
 
 class ClientCache:
@@ -75,28 +79,37 @@ class ClientCache:
             self._clients.clear()
 
 
-@dataclasses.dataclass(frozen=True)
-class TLSMaterial:
-    """PEM text of a bay's CA and of the client certificate magnum holds for it."""
+def node_client(driver: Any, context: Any, cluster: Any, node: str | None) -> Any:
+    """A client of the node's Docker API (None: the bay's), from the driver's endpoints.
 
-    ca_cert: str
-    client_cert: str
-    client_key: str
+    ResourceNotFound when the bay has no such node.
+    """
+    endpoint = pick_endpoint(driver.endpoints(context, cluster, "docker"), node)
+    return client_for(endpoint, CONF.docker.docker_remote_api_version, CONF.docker.default_timeout)
+
+
+def client_for(endpoint: Endpoint, version: str, timeout: int) -> docker.DockerClient:
+    """A client of the Docker endpoint: plain, or TLS verifying the bay's CA."""
+    if endpoint.kind != "docker":
+        raise exception.Invalid(f"A {endpoint.kind} endpoint is not a Docker API.")
+    if endpoint.tls is None:
+        return docker.DockerClient(base_url=endpoint.url, version=version, timeout=timeout)
+    return tls_client(endpoint.url, endpoint.tls, version, timeout)
 
 
 def tls_client(base_url: str, tls: TLSMaterial, version: str, timeout: int) -> docker.DockerClient:
     """A client of a TLS-protected engine (``tcp://host:2376``), verifying its CA.
 
-    The SDK wants files: the PEMs go to a private directory that lives as
-    long as the client.
+    The SDK wants files: the PEMs go to a private (0700) directory, each
+    file 0600, that lives as long as the client.
     """
     directory = tempfile.mkdtemp(prefix="magnum-docker-tls-")
     try:
         paths = {}
         for name, text in (
-            ("ca.pem", tls.ca_cert),
-            ("cert.pem", tls.client_cert),
-            ("key.pem", tls.client_key),
+            ("ca.pem", tls.ca_pem),
+            ("cert.pem", tls.cert_pem),
+            ("key.pem", tls.key_pem),
         ):
             path = os.path.join(directory, name)
             with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:

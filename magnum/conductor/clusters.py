@@ -8,13 +8,14 @@ a driver still working on it or the periodic sync watching it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from magnum import objects
 from magnum.common import exception, states
-from magnum.conductor import trusts
+from magnum.conductor import operations, trusts
 from magnum.db import api as db_api
 from magnum.drivers import base
 
@@ -76,8 +77,15 @@ def create(task: Any) -> None:
     nodegroups = ensure_default_nodegroups(task)
 
     def build() -> base.ClusterStatus:
+        task.driver.validate(task.context, task.cluster_template)
         trusts.ensure(task)  # before the driver, while the creator's token is fresh
-        return task.driver.create(task.context, task.cluster, task.cluster_template, nodegroups)
+        return task.driver.create(
+            task.context,
+            task.cluster,
+            task.cluster_template,
+            nodegroups,
+            operations.for_task(task),
+        )
 
     run(task, states.CREATE, build)
 
@@ -101,6 +109,7 @@ def resize(
             nodegroup,
             node_count,
             nodes_to_remove,
+            operation=operations.for_task(task),
         ),
     )
 
@@ -122,6 +131,7 @@ def converge(task: Any) -> None:
                 task.cluster_template,
                 nodegroup,
                 nodegroup.node_count,
+                operation=operations.for_task(task),
             )
         return result or base.ClusterStatus(status=states.UPDATE_COMPLETE)
 
@@ -129,7 +139,11 @@ def converge(task: Any) -> None:
 
 
 def delete(task: Any) -> None:
-    run(task, states.DELETE, lambda: task.driver.delete(task.context, task.cluster))
+    run(
+        task,
+        states.DELETE,
+        lambda: task.driver.delete(task.context, task.cluster, operations.for_task(task)),
+    )
 
 
 def run(task: Any, operation: states.Operation, action: Callable[[], base.ClusterStatus]) -> None:
@@ -203,16 +217,7 @@ def record(
         return
     cluster.status = status
     cluster.status_reason = result.reason
-    for field in (
-        "api_address",
-        "master_addresses",
-        "node_addresses",
-        "coe_version",
-        "container_version",
-    ):
-        value = getattr(result, field)
-        if value is not None:
-            setattr(cluster, field, value)
+    copy_reported_fields(cluster, result)
     nodegroups = nodegroups_of(context, cluster)
     for nodegroup in nodegroups:
         if result.node_counts and nodegroup.name in result.node_counts:
@@ -228,6 +233,20 @@ def record(
     LOG.info(
         "Cluster %s is %s%s", cluster.uuid, status, f": {result.reason}" if result.reason else ""
     )
+
+
+def copy_reported_fields(cluster: Any, result: base.ClusterStatus) -> None:
+    """Copy every field ClusterStatus declares (addresses, versions, stack_id, ...).
+
+    Fields the driver left None keep the bay's value; the control fields
+    (status, reason, node_counts, gone) are interpreted by ``record``.
+    """
+    for field in dataclasses.fields(result):
+        if field.name in base.STATUS_CONTROL_FIELDS:
+            continue
+        value = getattr(result, field.name)
+        if value is not None:
+            setattr(cluster, field.name, value)
 
 
 def _nodegroup_status(nodegroup: Any, cluster_status: str) -> str:

@@ -21,6 +21,7 @@ from magnum import objects
 from magnum.coe import docker as coe_docker
 from magnum.common import exception
 from magnum.conductor import task_manager
+from magnum.drivers import base
 
 # NodeView statuses of a node that can take a new container.
 READY_NODES = frozenset({"ready", "running"})
@@ -50,10 +51,9 @@ def ensure_image(context: Any, task: Any, client: Any, image: str, node: str) ->
     """Make ``image`` present on ``node`` (whose Docker client is ``client``)."""
     if coe_docker.has_image(client, image):
         return
-    copy = getattr(task.driver, "ensure_image", None)
-    if copy is not None:
+    if base.IMAGE_COPY in task.driver.capabilities:
         try:
-            copy(context, task.cluster, image, nodes=[node])
+            task.driver.ensure_image(context, task.cluster, image, nodes=[node])
         except exception.ResourceNotFound as err:
             if err.kwargs.get("resource") != "Image":
                 raise

@@ -31,6 +31,7 @@ from oslo_utils import timeutils
 
 from magnum import objects
 from magnum.coe import docker as coe_docker
+from magnum.coe import docker_clients
 from magnum.common import context as magnum_context
 from magnum.common import exception, states
 from magnum.conductor import clusters, containers, hash_ring, task_manager
@@ -110,7 +111,7 @@ class ContainerSync:
             client = self.operations.clients.get(
                 task.cluster.uuid,
                 node,
-                lambda: task.driver.docker_client(ctx, task.cluster, node),
+                lambda: docker_clients.node_client(task.driver, ctx, task.cluster, node),
             )
             found = coe_docker.list_states(client)
         except exception.ResourceNotFound:

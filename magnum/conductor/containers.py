@@ -115,7 +115,7 @@ class ContainerOperations:
         def make() -> Any:
             task = task_manager.Task(context, cluster_uuid, purpose="container client")
             task.load()
-            return task.driver.docker_client(context, task.cluster, node)
+            return docker_clients.node_client(task.driver, context, task.cluster, node)
 
         return self.clients.get(cluster_uuid, node, make)
 

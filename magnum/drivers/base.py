@@ -18,6 +18,14 @@ Two kinds of drivers exist:
 
 The objects passed in are ``magnum.objects`` instances (Cluster,
 ClusterTemplate, NodeGroup) but drivers only read their attributes.
+
+What a driver gives back for the rest of magnum to talk to a bay is data,
+not clients: ``endpoints`` lists ``Endpoint`` values (an address plus TLS
+material, or a unix socket) and ``magnum.coe`` builds the Docker or
+Kubernetes clients from them. Optional abilities are declared in
+``capabilities`` (e.g. ``IMAGE_COPY``) so callers never probe with
+``getattr``. Long operations receive a ``ClusterOperation``: the bay's PKI,
+progress reports and cancellation checks, all owned by the conductor.
 """
 
 from __future__ import annotations
@@ -25,9 +33,103 @@ from __future__ import annotations
 import abc
 import dataclasses
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from magnum.common import exception
+
+#: Capability: ``ensure_image`` copies images into a bay's nodes from where
+#: the backend keeps them (bays without a registry, e.g. local ones).
+IMAGE_COPY = "image_copy"
+#: Capability: ``upgrade`` is implemented.
+UPGRADE = "upgrade"
+#: Capability: ``rotate_ca`` is implemented.
+ROTATE_CA = "rotate_ca"
+
+
+@dataclasses.dataclass(frozen=True)
+class TLSMaterial:
+    """PEM text: the CA to verify the peer with, and our certificate and key."""
+
+    ca_pem: str
+    cert_pem: str
+    key_pem: str = dataclasses.field(repr=False)  # a private key never reaches a log
+
+
+@dataclasses.dataclass(frozen=True)
+class Endpoint:
+    """Where one API of a bay listens, and how to reach it.
+
+    ``kind`` is ``"docker"`` or ``"kubernetes"``; ``url`` e.g.
+    ``unix:///path/docker.sock``, ``tcp://10.0.0.5:2376`` or
+    ``https://10.0.0.5:6443``; ``node`` is the ``NodeView.name`` the endpoint
+    belongs to, None for the bay's own API; ``tls`` is None for plain
+    connections (unix sockets, ``tls_disabled`` bays).
+    """
+
+    kind: str
+    url: str
+    node: str | None = None
+    tls: TLSMaterial | None = None
+
+
+class BayPKI(Protocol):
+    """A bay's certificate authorities, implemented by the conductor."""
+
+    ca_pem: str
+
+    def ca_pem_of(self, ca_kind: str) -> str:
+        """The CA of ``ca_kind`` ("default", "etcd", "front_proxy"); KeyError if absent."""
+
+    def issue(
+        self,
+        common_name: str,
+        *,
+        organization: str | None = None,
+        sans: Sequence[str] = (),
+        server: bool = False,
+        client: bool = False,
+        ca_kind: str = "default",
+    ) -> tuple[str, str]:
+        """A new certificate signed by the CA of ``ca_kind``: (cert_pem, key_pem)."""
+
+    def conductor_tls(self) -> TLSMaterial:
+        """The conductor's own client certificate for this bay."""
+
+
+class ClusterOperation(Protocol):
+    """What the conductor lends a driver for one create/update/delete/upgrade/rotate_ca."""
+
+    pki: BayPKI | None  # None when the template is tls_disabled
+
+    def report(self, step: str, done: int | None = None, total: int | None = None) -> None:
+        """Progress ("forming swarm", 2, 3); the conductor rate-limits what it records."""
+
+    def check_cancelled(self) -> None:
+        """Raise ``exception.OperationCancelled`` when the operation was asked to stop."""
+
+
+@dataclasses.dataclass
+class NoOperation:
+    """A ClusterOperation that records nothing and is never cancelled (tests, tools)."""
+
+    pki: BayPKI | None = None
+
+    def report(self, step: str, done: int | None = None, total: int | None = None) -> None:
+        pass
+
+    def check_cancelled(self) -> None:
+        pass
+
+
+NO_OPERATION = NoOperation()
+
+
+def pick_endpoint(endpoints: Sequence[Endpoint], node: str | None) -> Endpoint:
+    """The endpoint of ``node`` (None: the bay's API); ResourceNotFound if none."""
+    for endpoint in endpoints:
+        if endpoint.node == node:
+            return endpoint
+    raise exception.ResourceNotFound(resource="Node", ident=node or "API of the bay")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,7 +174,12 @@ class ClusterStatus:
     node_counts: dict[str, int] | None = None
     coe_version: str | None = None
     container_version: str | None = None
+    stack_id: str | None = None  # the backend's id of the bay (e.g. a Heat stack)
     gone: bool = False
+
+
+#: ClusterStatus fields that are not copied onto the bay as they are.
+STATUS_CONTROL_FIELDS = frozenset({"status", "reason", "node_counts", "gone"})
 
 
 class ClusterDriver(abc.ABC):
@@ -80,6 +187,8 @@ class ClusterDriver(abc.ABC):
 
     #: True when create/update/delete finish the work before returning.
     synchronous: bool = True
+    #: Optional abilities (``IMAGE_COPY``, ``UPGRADE``, ``ROTATE_CA``).
+    capabilities: frozenset[str] = frozenset()
 
     @property
     @abc.abstractmethod
@@ -106,7 +215,12 @@ class ClusterDriver(abc.ABC):
 
     @abc.abstractmethod
     def create(
-        self, context: Any, cluster: Any, cluster_template: Any, nodegroups: Sequence[Any]
+        self,
+        context: Any,
+        cluster: Any,
+        cluster_template: Any,
+        nodegroups: Sequence[Any],
+        operation: ClusterOperation = NO_OPERATION,
     ) -> ClusterStatus:
         """Build the bay's hosts: one set of nodes per nodegroup.
 
@@ -123,6 +237,7 @@ class ClusterDriver(abc.ABC):
         nodegroup: Any,
         node_count: int,
         nodes_to_remove: Sequence[str] = (),
+        operation: ClusterOperation = NO_OPERATION,
     ) -> ClusterStatus:
         """Resize ``nodegroup`` to ``node_count`` nodes.
 
@@ -131,7 +246,9 @@ class ClusterDriver(abc.ABC):
         """
 
     @abc.abstractmethod
-    def delete(self, context: Any, cluster: Any) -> ClusterStatus:
+    def delete(
+        self, context: Any, cluster: Any, operation: ClusterOperation = NO_OPERATION
+    ) -> ClusterStatus:
         """Remove everything the driver created for the bay.
 
         Must succeed (``gone=True``) when some or all of it is already gone.
@@ -157,12 +274,31 @@ class ClusterDriver(abc.ABC):
         cluster_template: Any,
         nodegroup: Any,
         max_batch_size: int,
+        operation: ClusterOperation = NO_OPERATION,
     ) -> ClusterStatus:
+        """Move the nodegroup to ``cluster_template`` (declare ``UPGRADE``)."""
         raise exception.NotSupported(operation="Upgrading a cluster with this driver")
 
-    def docker_client(self, context: Any, cluster: Any, node: str | None = None) -> Any:
-        """A ``docker.DockerClient`` for one node of the bay (default: a master).
+    def rotate_ca(  # noqa: B027
+        self,
+        context: Any,
+        cluster: Any,
+        cluster_template: Any,
+        operation: ClusterOperation = NO_OPERATION,
+    ) -> ClusterStatus:
+        """Re-issue the nodes' certificates from ``operation.pki`` (declare ``ROTATE_CA``)."""
+        raise exception.NotSupported(operation="Rotating the CA of this cluster type")
 
-        Used by ``magnum.coe.docker`` to run containers on the bay.
+    def endpoints(self, context: Any, cluster: Any, kind: str) -> list[Endpoint]:
+        """Where the bay's APIs of ``kind`` ("docker", "kubernetes") listen.
+
+        One ``Endpoint`` per node that has one, plus ``node=None`` for the
+        bay's own API. Used by ``magnum.coe`` to build clients.
         """
-        raise exception.NotSupported(operation="The Docker API of this cluster type")
+        raise exception.NotSupported(operation=f"The {kind} API of this cluster type")
+
+    def ensure_image(
+        self, context: Any, cluster: Any, image: str, nodes: list[str] | None = None
+    ) -> None:
+        """Copy ``image`` into the named nodes (default: all); declare ``IMAGE_COPY``."""
+        raise exception.NotSupported(operation="Copying images into this cluster type")

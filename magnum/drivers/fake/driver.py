@@ -45,6 +45,11 @@ class FakeDriver(base.ClusterDriver):
     def _labels(self, cluster: Any) -> dict[str, Any]:
         return cluster.labels or {}
 
+    def validate(self, context: Any, cluster_template: Any) -> None:
+        reason = (cluster_template.labels or {}).get("fake_invalid")
+        if reason:
+            raise exception.Invalid(f"Template refused by the fake backend: {reason}")
+
     def needs_trust(self, cluster: Any) -> bool:
         return bool(self._labels(cluster).get("fake_trust"))
 
@@ -79,14 +84,21 @@ class FakeDriver(base.ClusterDriver):
         return base.ClusterStatus(
             status=status,
             api_address=f"fake://{cluster.uuid}",
+            stack_id=f"fake-stack-{cluster.uuid}",
             master_addresses=masters,
             node_addresses=workers,
             node_counts=dict(counts),
         )
 
     def create(
-        self, context: Any, cluster: Any, cluster_template: Any, nodegroups: Sequence[Any]
+        self,
+        context: Any,
+        cluster: Any,
+        cluster_template: Any,
+        nodegroups: Sequence[Any],
+        operation: base.ClusterOperation = base.NO_OPERATION,
     ) -> base.ClusterStatus:
+        operation.report("creating fake nodes")
         self._maybe_fail(cluster, "create")
         with self._lock:
             self.clusters[cluster.uuid] = {ng.name: ng.node_count for ng in nodegroups}
@@ -100,6 +112,7 @@ class FakeDriver(base.ClusterDriver):
         nodegroup: Any,
         node_count: int,
         nodes_to_remove: Sequence[str] = (),
+        operation: base.ClusterOperation = base.NO_OPERATION,
     ) -> base.ClusterStatus:
         self._maybe_fail(cluster, "update")
         with self._lock:
@@ -112,7 +125,9 @@ class FakeDriver(base.ClusterDriver):
             return self._status(cluster, states.UPDATE_COMPLETE, wait=False)
         return self._status(cluster, states.UPDATE_COMPLETE)
 
-    def delete(self, context: Any, cluster: Any) -> base.ClusterStatus:
+    def delete(
+        self, context: Any, cluster: Any, operation: base.ClusterOperation = base.NO_OPERATION
+    ) -> base.ClusterStatus:
         self._maybe_fail(cluster, "delete")
         with self._lock:
             self.clusters.pop(cluster.uuid, None)

@@ -63,6 +63,7 @@ CONF = conf.CONF
 
 class LocalDriver(base.ClusterDriver):
     synchronous = True
+    capabilities = frozenset({base.IMAGE_COPY})
 
     def __init__(self) -> None:
         self._host_lock = threading.Lock()
@@ -79,7 +80,12 @@ class LocalDriver(base.ClusterDriver):
     # -- the ClusterDriver interface -------------------------------------
 
     def create(
-        self, context: Any, cluster: Any, cluster_template: Any, nodegroups: Sequence[Any]
+        self,
+        context: Any,
+        cluster: Any,
+        cluster_template: Any,
+        nodegroups: Sequence[Any],
+        operation: base.ClusterOperation = base.NO_OPERATION,
     ) -> base.ClusterStatus:
         groups = [reconcile.GroupTarget.of(ng) for ng in nodegroups]
         if not any(g.role == layout.MASTER and g.count >= 1 for g in groups):
@@ -102,6 +108,7 @@ class LocalDriver(base.ClusterDriver):
         nodegroup: Any,
         node_count: int,
         nodes_to_remove: Sequence[str] = (),
+        operation: base.ClusterOperation = base.NO_OPERATION,
     ) -> base.ClusterStatus:
         group = reconcile.GroupTarget.of(nodegroup, node_count)
         if group.count < 0 or (group.role == layout.MASTER and group.count < 1):
@@ -121,7 +128,9 @@ class LocalDriver(base.ClusterDriver):
         version = reconcile.apply_plan(host, current, plan, self._security)
         return self._report(host, cluster.uuid, states.UPDATE_COMPLETE, version)
 
-    def delete(self, context: Any, cluster: Any) -> base.ClusterStatus:
+    def delete(
+        self, context: Any, cluster: Any, operation: base.ClusterOperation = base.NO_OPERATION
+    ) -> base.ClusterStatus:
         host = self._host()
         found = layout.cluster_filter(cluster.uuid)
         with engine.backend_errors(f"Removing the node containers of bay {cluster.uuid}"):
@@ -182,11 +191,24 @@ class LocalDriver(base.ClusterDriver):
                 manager.close()
         return status.node_views(current, entries)
 
-    def docker_client(
-        self, context: Any, cluster: Any, node: str | None = None
-    ) -> docker.DockerClient:
-        target = self._find_node(cluster, node)
-        return engine.node_client(target.spec.socket_path(CONF.local.state_dir))
+    def endpoints(self, context: Any, cluster: Any, kind: str) -> list[base.Endpoint]:
+        """The unix socket of each node's dockerd; the first master's is the bay's.
+
+        Plain sockets for now: TLS endpoints come with the bay's CA.
+        """
+        if kind != "docker":
+            raise exception.NotSupported(operation=f"The {kind} API of a local bay")
+        current = self._inventory(self._host(), cluster.uuid)
+        state_dir = CONF.local.state_dir
+        found = [
+            base.Endpoint("docker", f"unix://{n.spec.socket_path(state_dir)}", node=n.spec.name)
+            for n in current
+        ]
+        master = status.first_master(current)
+        if master is not None:
+            url = f"unix://{master.spec.socket_path(state_dir)}"
+            found.insert(0, base.Endpoint("docker", url, node=None))
+        return found
 
     def ensure_image(
         self, context: Any, cluster: Any, image: str, nodes: list[str] | None = None

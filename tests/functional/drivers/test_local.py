@@ -26,6 +26,7 @@ import pytest
 from oslo_config import fixture as config_fixture
 
 from magnum import conf
+from magnum.coe import docker_clients
 from magnum.common import exception, states
 from magnum.drivers.local import driver, image, image_copy, layout, network, nodes
 from tests.fixtures.docker import API_VERSION, remove_labelled
@@ -114,7 +115,7 @@ def client_at(address: str) -> docker.DockerClient:
 
 
 def swarm_nodes(local: driver.LocalDriver, bay: NS) -> dict[str, dict]:
-    manager = local.docker_client(None, bay)
+    manager = docker_clients.node_client(local, None, bay, None)
     try:
         return {n["Description"]["Hostname"]: n for n in manager.api.nodes()}
     finally:
@@ -227,7 +228,7 @@ def test_three_worker_bay_images_and_resize(local, make_bay, docker_host, busybo
     # No registry: images reach the nodes from the host engine.
     local.ensure_image(None, bay, busybox_image)
     [worker] = names(bay, "default-worker", 1)
-    node = local.docker_client(None, bay, worker)
+    node = docker_clients.node_client(local, None, bay, worker)
     try:
         out = node.containers.run(busybox_image, ["hostname"], remove=True)
         assert out.strip()  # the container ran on the worker's own engine
@@ -239,7 +240,10 @@ def test_three_worker_bay_images_and_resize(local, make_bay, docker_host, busybo
     with pytest.raises(exception.ResourceNotFound):
         local.ensure_image(None, bay, "magnum-test/absent:none")
     with pytest.raises(exception.ResourceNotFound):
-        local.docker_client(None, bay, "no-such-node")
+        docker_clients.node_client(local, None, bay, "no-such-node")
+    endpoints = local.endpoints(None, bay, "docker")
+    assert [e.node for e in endpoints][:1] == [None]  # the bay's API first
+    assert all(e.url.startswith("unix://") and e.tls is None for e in endpoints)
 
     # 3 -> 2: exactly the named node goes, from the swarm and from the host.
     [removed] = names(bay, "default-worker", 1)

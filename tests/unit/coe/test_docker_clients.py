@@ -5,7 +5,11 @@ from __future__ import annotations
 import gc
 import os
 
+import pytest
+
 from magnum.coe import docker_clients
+from magnum.common import exception
+from magnum.drivers import base
 
 
 class FakeClient:
@@ -41,8 +45,9 @@ def test_client_cache_reuses_evicts_and_bounds() -> None:
 
 
 def test_tls_client_keeps_keys_private_and_removes_them(tmp_path) -> None:
-    material = docker_clients.TLSMaterial(ca_cert="CA", client_cert="CERT", client_key="KEY")
-    client = docker_clients.tls_client("tcp://127.0.0.1:2376", material, "1.41", 5)
+    material = base.TLSMaterial(ca_pem="CA", cert_pem="CERT", key_pem="KEY")
+    endpoint = base.Endpoint("docker", "tcp://127.0.0.1:2376", node="n0", tls=material)
+    client = docker_clients.client_for(endpoint, "1.41", 5)
     cert_path = client.api.cert[0]
     directory = os.path.dirname(cert_path)
     assert client.api.base_url.startswith("https://")
@@ -50,3 +55,17 @@ def test_tls_client_keeps_keys_private_and_removes_them(tmp_path) -> None:
     del client
     gc.collect()
     assert not os.path.exists(directory)
+
+
+def test_plain_endpoint_is_a_unix_socket_client_and_key_is_never_in_repr() -> None:
+    endpoint = base.Endpoint("docker", "unix:///tmp/magnum-test-absent.sock", node="n0")
+    client = docker_clients.client_for(endpoint, "1.41", 5)
+    assert client.api.base_url.startswith("http+docker://")
+    client.close()
+    material = base.TLSMaterial(ca_pem="CA", cert_pem="CERT", key_pem="SECRET-KEY")
+    assert "SECRET-KEY" not in repr(base.Endpoint("docker", "tcp://h:2376", tls=material))
+
+
+def test_a_kubernetes_endpoint_is_not_a_docker_client() -> None:
+    with pytest.raises(exception.Invalid):
+        docker_clients.client_for(base.Endpoint("kubernetes", "https://h:6443"), "1.41", 5)

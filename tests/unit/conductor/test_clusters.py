@@ -180,3 +180,27 @@ def test_the_final_status_and_the_lock_release_are_one_update(ctx, make_cluster)
     assert seen["row"].status == states.CREATE_COMPLETE
     assert seen["row"].reservation is None
     assert seen["released"] is True
+
+
+def test_create_validates_the_template_first_and_records_why(ctx, make_cluster, make_template):
+    from magnum.drivers import registry
+
+    template = make_template(labels={"fake_invalid": "no such image"})
+    cluster = make_cluster(template=template)
+    done = run_flow(ctx, cluster, clusters.create)
+    assert done.status == states.CREATE_FAILED
+    assert "no such image" in done.status_reason
+    fake = registry.drivers()["fake"]
+    assert cluster.uuid not in fake.clusters  # create never ran
+
+
+def test_record_copies_every_declared_status_field_including_stack_id(ctx, make_cluster):
+    import dataclasses
+
+    from magnum.drivers import base
+
+    cluster = make_cluster()
+    done = run_flow(ctx, cluster, clusters.create)
+    assert done.stack_id == f"fake-stack-{cluster.uuid}"
+    copied = {f.name for f in dataclasses.fields(base.ClusterStatus)} - base.STATUS_CONTROL_FIELDS
+    assert copied <= set(objects.Cluster.fields)  # every reported field has a column

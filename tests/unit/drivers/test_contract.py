@@ -1,0 +1,55 @@
+"""The driver contract: endpoints, capabilities and the operation handed to drivers."""
+
+from __future__ import annotations
+
+import pytest
+
+from magnum.common import exception
+from magnum.conductor import operations
+from magnum.drivers import base
+from magnum.drivers.fake import driver as fake_driver
+from magnum.drivers.local import driver as local_driver
+
+
+def test_pick_endpoint_finds_the_node_or_the_bay_api() -> None:
+    bay = base.Endpoint("docker", "unix:///m.sock")
+    node = base.Endpoint("docker", "unix:///n.sock", node="n0")
+    assert base.pick_endpoint([bay, node], None) is bay
+    assert base.pick_endpoint([bay, node], "n0") is node
+    with pytest.raises(exception.ResourceNotFound):
+        base.pick_endpoint([bay, node], "n1")
+
+
+def test_capabilities_are_declared_not_discovered() -> None:
+    assert base.IMAGE_COPY in local_driver.LocalDriver.capabilities
+    assert base.IMAGE_COPY not in fake_driver.FakeDriver.capabilities
+    fake = fake_driver.FakeDriver()
+    with pytest.raises(exception.NotSupported):
+        fake.ensure_image(None, None, "busybox")
+    with pytest.raises(exception.NotSupported):
+        fake.endpoints(None, None, "docker")
+    with pytest.raises(exception.NotSupported):
+        fake.rotate_ca(None, None, None)
+    with pytest.raises(exception.NotSupported):
+        fake.upgrade(None, None, None, None, 1)
+
+
+def test_local_endpoints_are_docker_only() -> None:
+    with pytest.raises(exception.NotSupported):
+        local_driver.LocalDriver().endpoints(None, None, "kubernetes")
+
+
+def test_the_no_op_and_the_conductor_operation_satisfy_the_protocol() -> None:
+    class Task:
+        class cluster:  # noqa: N801
+            uuid = "u"
+
+    for operation in (base.NO_OPERATION, operations.for_task(Task())):
+        assert operation.pki is None
+        operation.report("forming swarm", 2, 3)
+        operation.check_cancelled()
+
+
+def test_tls_material_repr_hides_the_key() -> None:
+    material = base.TLSMaterial("CA", "CERT", "PRIVATE")
+    assert "PRIVATE" not in repr(material)
