@@ -224,7 +224,9 @@ def record(
             _set_count(cluster, nodegroup, result.node_counts[nodegroup.name], save=False)
         nodegroup.status = _nodegroup_status(nodegroup, status)
         nodegroup.status_reason = result.reason
-        if nodegroup.role == "master" and result.master_addresses is not None:
+        if result.nodegroup_addresses is not None:
+            nodegroup.node_addresses = result.nodegroup_addresses.get(nodegroup.name, [])
+        elif nodegroup.role == "master" and result.master_addresses is not None:
             nodegroup.node_addresses = result.master_addresses
         nodegroup.save()
     if release_lock:

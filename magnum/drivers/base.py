@@ -163,7 +163,8 @@ class ClusterStatus:
 
     ``status`` is one of ``magnum.common.states``; ``gone`` means the backend
     holds nothing of the bay any more (it was deleted, or never created).
-    ``node_counts`` maps nodegroup name to the number of nodes it really has.
+    ``node_counts`` maps nodegroup name to the number of nodes it really has,
+    ``nodegroup_addresses`` to their addresses.
     """
 
     status: str
@@ -172,6 +173,7 @@ class ClusterStatus:
     master_addresses: list[str] | None = None
     node_addresses: list[str] | None = None
     node_counts: dict[str, int] | None = None
+    nodegroup_addresses: dict[str, list[str]] | None = None  # nodegroup name -> addresses
     coe_version: str | None = None
     container_version: str | None = None
     stack_id: str | None = None  # the backend's id of the bay (e.g. a Heat stack)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from typing import Any
@@ -85,6 +86,43 @@ class OptionalString(wtypes.StringType):
         return super().validate(value)
 
 
+# A labels / taints string longer than this is refused before parsing:
+# ast.literal_eval's cost grows with the input and nests deeply.
+MAX_LITERAL_LENGTH = 65536
+LITERAL_LEAVES = (str, int, float, bool)
+
+
+def decode_literal(text: str, what: str) -> Any:
+    """JSON, or the Python literal python-magnumclient sends, as plain data.
+
+    Only dicts, lists and str/number/bool leaves come back; anything else
+    (sets, bytes, None, tuples) or a string too long is a ValueError (400).
+    """
+    if len(text) > MAX_LITERAL_LENGTH:
+        raise ValueError(f"{what} are longer than {MAX_LITERAL_LENGTH} characters.")
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as err:
+        raise ValueError(f"{what} {text!r} are neither JSON nor a Python literal.") from err
+    if not _plain(value, depth=0):
+        raise ValueError(f"{what} {text!r} must be made of objects, lists and strings.")
+    return value
+
+
+def _plain(value: Any, depth: int) -> bool:
+    if depth > 4:
+        return False
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v, depth + 1) for v in value)
+    return isinstance(value, LITERAL_LEAVES)
+
+
 class JsonType(wtypes.UserType):
     """Any JSON value (PATCH values, labels)."""
 
@@ -113,11 +151,9 @@ class LabelsType(wtypes.UserType):
     @staticmethod
     def validate(value: Any) -> dict[str, Any]:
         if isinstance(value, str):
-            # Old clients and PATCH bodies send the dict as a JSON string.
-            try:
-                value = json.loads(value) if value.strip() else {}
-            except ValueError as err:
-                raise ValueError(f"Labels {value!r} are not a JSON object.") from err
+            # Old clients and PATCH bodies send the dict as a JSON string,
+            # magnumclient's CLIs as a Python literal ("{'a': 'b'}").
+            value = decode_literal(value, "Labels") if value.strip() else {}
         if not isinstance(value, dict):
             raise ValueError(f"Labels must be an object, not {type(value).__name__}.")
         for key, item in value.items():

@@ -76,7 +76,7 @@ class NodeTaintsType(wtypes.UserType):
     @staticmethod
     def validate(value: Any) -> list[dict[str, str]]:
         if isinstance(value, str):
-            value = common.JsonType.validate(_loads(value))
+            value = common.decode_literal(value, "node_taints")
         if not isinstance(value, list):
             raise ValueError("node_taints must be a list of {key, value, effect} objects.")
         for taint in value:
@@ -97,15 +97,6 @@ class NodeTaintsType(wtypes.UserType):
     @staticmethod
     def frombasetype(value: Any) -> Any:
         return value
-
-
-def _loads(text: str) -> Any:
-    import json
-
-    try:
-        return json.loads(text)
-    except ValueError as err:
-        raise ValueError(f"{text!r} is not JSON.") from err
 
 
 class NodeGroup(wtypes.Base):

@@ -23,6 +23,14 @@ def node_counts(nodes: Sequence[layout.NodeContainer]) -> dict[str, int]:
     return counts
 
 
+def nodegroup_addresses(nodes: Sequence[layout.NodeContainer]) -> dict[str, list[str]]:
+    addresses: dict[str, list[str]] = {}
+    for node in nodes:
+        if node.running and node.address:
+            addresses.setdefault(node.spec.nodegroup, []).append(node.address)
+    return addresses
+
+
 def cluster_status(
     status: str,
     nodes: Sequence[layout.NodeContainer],
@@ -42,6 +50,7 @@ def cluster_status(
         ],
         node_addresses=[n.address for n in ordered if n.spec.role != layout.MASTER and n.address],
         node_counts=node_counts(ordered),
+        nodegroup_addresses=nodegroup_addresses(ordered),
         coe_version=version,
         container_version=version,
     )

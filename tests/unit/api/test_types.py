@@ -8,6 +8,7 @@ from wsme import types as wtypes
 from magnum.api.types import cluster as cluster_types
 from magnum.api.types import cluster_template as template_types
 from magnum.api.types import common
+from magnum.api.types import nodegroup as nodegroup_types
 from magnum.common import exception
 
 
@@ -249,3 +250,42 @@ def test_an_empty_resize_count_is_refused():
         common.from_json(cluster_types.ResizeRequest, {"node_count": ""})
     resize = common.from_json(cluster_types.ResizeRequest, {"node_count": "2", "nodegroup": ""})
     assert (resize.node_count, resize.nodegroup) == (2, wtypes.Unset)
+
+
+# --- Python-literal labels and taints (python-magnumclient's CLIs send str(dict)) ---
+
+
+def test_labels_decode_the_python_literal_of_magnumclient():
+    assert common.LabelsType.validate("{'a': 'b', 'n': 1}") == {"a": "b", "n": 1}
+
+
+def test_labels_still_decode_json():
+    assert common.LabelsType.validate('{"a": "b"}') == {"a": "b"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "__import__('os').system('true')",
+        "{'a': {1, 2}}",
+        "{'a': b'x'}",
+        "{1: 'a'}",
+        "{'a': None}",
+        "[" * 200 + "]" * 200,
+        "{'a': '" + "x" * common.MAX_LITERAL_LENGTH + "'}",
+    ],
+)
+def test_labels_refuse_what_is_no_plain_literal(text):
+    with pytest.raises(ValueError):
+        common.LabelsType.validate(text)
+
+
+def test_node_taints_decode_the_string_openstack_coe_sends():
+    sent = str([{"key": "k", "value": "v", "effect": "NoSchedule"}])
+    assert nodegroup_types.NodeTaintsType.validate(sent) == [
+        {"key": "k", "value": "v", "effect": "NoSchedule"}
+    ]
+
+
+def test_node_labels_decode_the_python_literal():
+    assert nodegroup_types.NodeLabelsType.validate("{'x': 'y'}") == {"x": "y"}

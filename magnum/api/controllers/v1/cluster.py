@@ -200,6 +200,7 @@ class ClusterController(resource.ResourceController):
         create_status=202,
         internal_paths=INTERNAL,
         unremovable_paths=("/cluster_template_id",),
+        rollback_from="1.3",
     )
 
     def __init__(self) -> None:
@@ -328,7 +329,11 @@ class ClusterController(resource.ResourceController):
         return cluster
 
     # --- update / resize ------------------------------------------------------
-    def update(self, obj: Any, changes: dict[str, Any]) -> Any:
+    def update(self, obj: Any, changes: dict[str, Any], rollback: bool = False) -> Any:
+        # rollback asks Heat to undo a failed stack update. Local bays have
+        # no stack to roll back: accepted (clients send it), and logged.
+        if rollback:
+            LOG.info("Cluster %s update asked for rollback on failure", obj.uuid)
         changes.pop("merge_labels", None)
         refused = sorted(set(changes) - PATCHABLE)
         if refused:
@@ -416,6 +421,7 @@ class BayController(ClusterController):
         internal_paths=INTERNAL,
         unremovable_paths=("/baymodel_id",),
         admin_sees_all=False,
+        rollback_from="1.3",
     )
 
     def create_response(self, obj: Any) -> Any:

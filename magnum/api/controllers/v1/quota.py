@@ -17,7 +17,7 @@ from pecan import rest
 from wsme import types as wtypes
 
 from magnum import objects
-from magnum.api import errors, links, microversions
+from magnum.api import errors, links
 from magnum.api.controllers.v1 import resource
 from magnum.api.types import common
 from magnum.api.types import quota as types
@@ -25,7 +25,6 @@ from magnum.common import exception, policy
 from magnum.common.clients import keystone
 
 CONF = cfg.CONF
-MIN_VERSION = "1.6"
 RESOURCES = ("Cluster",)
 SORT_KEYS = ("id", "project_id", "resource", "hard_limit", "created_at", "updated_at")
 
@@ -55,7 +54,6 @@ class QuotaController(rest.RestController):
         return pecan.request.context
 
     def start(self, action: str, target: dict[str, Any] | None = None) -> None:
-        microversions.require(pecan.request.version, MIN_VERSION, pecan.request.method)
         policy.authorize(
             f"quota:{action}", target or {"project_id": self.context.project_id}, self.context
         )

@@ -56,6 +56,8 @@ class Resource:
     internal_paths: tuple[str, ...] = ()  # extra read-only PATCH paths
     unremovable_paths: tuple[str, ...] = ()
     admin_sees_all: bool = True  # admins list every project (modern routes)
+    # PATCH takes ?rollback= from this microversion on (bays and clusters, 1.3).
+    rollback_from: str | None = None
 
 
 def paging(limit: int | None, sort_key: str, sort_dir: str, sortable: Any) -> int:
@@ -327,12 +329,34 @@ class ResourceController(rest.RestController):
             pecan.response.location = links.make("self", res.collection, obj.uuid)["href"]
             return self.create_response(obj)
 
-        @errors.expose(res.wire, wtypes.text, body=[common.JsonPatch])
-        def patch(self, ident, patch):
+        def patching(self: ResourceController, ident: str, patch: Any, **query: Any) -> Any:
             self.check_version("PATCH")
             obj = self.load(ident, "update")
             changes = self.apply_patch(obj, patch)
-            return self.update_response(self.update(obj, changes) if changes else obj)
+            return self.update_response(self.update(obj, changes, **query) if changes else obj)
+
+        if res.rollback_from is None:
+
+            @errors.expose(res.wire, wtypes.text, body=[common.JsonPatch])
+            def patch(self, ident, patch):
+                return patching(self, ident, patch)
+
+        else:
+
+            @errors.expose(res.wire, wtypes.text, wtypes.text, body=[common.JsonPatch])
+            def patch(self, ident, rollback=None, patch=None):  # WSME: the body comes last
+                if rollback is None:
+                    return patching(self, ident, patch)
+                if self.version < microversions.Version.parse(res.rollback_from):
+                    raise exception.InvalidParameterValue(
+                        err=f'Unknown argument: "rollback" (accepted from '
+                        f"microversion {res.rollback_from})."
+                    )
+                try:
+                    wanted = common.BooleanType.validate(rollback)
+                except ValueError as err:
+                    raise exception.InvalidParameterValue(err=f"rollback: {err}") from err
+                return patching(self, ident, patch, rollback=wanted is True)
 
         @errors.expose(None, wtypes.text, status_code=204)
         def delete(self, ident):

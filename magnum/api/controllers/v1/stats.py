@@ -1,4 +1,6 @@
-"""GET /v1/stats (1.4): how many clusters and nodes a project (or, for admins, everyone) has.
+"""GET /v1/stats: how many clusters and nodes a project (or, for admins, everyone) has.
+
+Added in 1.4 but, as upstream, served at every microversion (clients send 1.1).
 
 Nodes are summed over every nodegroup, masters included.
 """
@@ -10,17 +12,14 @@ from pecan import rest
 from wsme import types as wtypes
 
 from magnum import objects
-from magnum.api import errors, microversions
+from magnum.api import errors
 from magnum.api.types import stats as types
 from magnum.common import exception, policy
-
-MIN_VERSION = "1.4"
 
 
 class StatsController(rest.RestController):
     @errors.expose(types.Stats, wtypes.text, wtypes.text)
     def get_all(self, project_id=None, type="cluster"):  # noqa: A002 - the query parameter
-        microversions.require(pecan.request.version, MIN_VERSION, "GET")
         context = pecan.request.context
         if type != "cluster":
             raise exception.InvalidParameterValue(
