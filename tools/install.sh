@@ -7,7 +7,10 @@
 #   - magnum in development mode and the test requirements, pinned by
 #     tools/constraints.txt (MAGNUM_CONSTRAINTS= to install unpinned);
 #   - Keystone and Heat for the functional tier, each in its own venv
-#     (tools/install-keystone.sh, tools/install-heat.sh).
+#     (tools/install-keystone.sh, tools/install-heat.sh);
+#   - the Kubernetes binaries of local Kubernetes bays, built once per machine
+#     and cached by version (tools/build-kubernetes.sh; about 10 min the first
+#     time on 2 cores, nothing afterwards). MAGNUM_SKIP_KUBERNETES=1 skips it.
 # The pip step is skipped when the requirement files have not changed since the
 # last successful run; MAGNUM_FORCE_INSTALL=1 forces it.
 set -euo pipefail
@@ -84,6 +87,9 @@ install_python_packages() {
 }
 
 install_debian_packages
+if [ "${MAGNUM_SKIP_KUBERNETES:-0}" != 1 ]; then
+    bash "$REPO_ROOT/tools/build-kubernetes.sh"
+fi
 create_venv
 install_python_packages
 # A real Keystone for the functional auth tier, in its own venv (its pins

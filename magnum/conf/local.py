@@ -1,5 +1,7 @@
 """[local] options: the Docker-in-Docker bay driver (server_type = local)."""
 
+import os
+
 from oslo_config import cfg
 
 group = cfg.OptGroup(
@@ -23,6 +25,28 @@ opts = [
         default="magnum/local-node:slim",
         help="Image of the node containers; built on first use from the host's "
         "docker.io binaries when missing.",
+    ),
+    cfg.StrOpt(
+        "kubernetes_version",
+        default="1.20.2",
+        help="Kubernetes version of local Kubernetes bays, reported as coe_version. "
+        "Its binaries are read from <kubernetes_cache_dir>/<version>/ when the "
+        "Kubernetes node image must be built.",
+    ),
+    cfg.StrOpt(
+        "kubernetes_node_image",
+        default="magnum/local-kube-node:v$kubernetes_version",
+        help="Image of the nodes of local Kubernetes bays. When the host engine "
+        "lacks it, it is baked from [local] node_image and the binaries that "
+        "tools/build-kubernetes.sh cached; point it at a newer image (pulled into "
+        "the host engine beforehand) when a registry is at hand.",
+    ),
+    cfg.StrOpt(
+        "kubernetes_cache_dir",
+        default=os.path.expanduser("~/.cache/magnum-kubernetes"),
+        sample_default="~/.cache/magnum-kubernetes",
+        help="Where tools/build-kubernetes.sh caches the Kubernetes binaries, one "
+        "folder per version.",
     ),
     cfg.StrOpt(
         "host_binaries_path",
