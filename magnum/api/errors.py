@@ -23,6 +23,7 @@ from typing import Any
 import oslo_messaging as messaging
 import pecan
 import webob
+from oslo_db import exception as db_exc
 from wsmeext import pecan as wsme_pecan
 
 from magnum.common import exception
@@ -46,6 +47,8 @@ DEFAULT_CODES = {
     413: "magnum.too_large",
     415: "magnum.unsupported_media_type",
 }
+# Seconds a client is told to wait before retrying a 503 (a backend outage).
+RETRY_AFTER_SECONDS = 5
 
 
 def _title(detail: str, status: int) -> str:
@@ -73,6 +76,8 @@ def error_entry(
 def _json_response(status: int, entry: dict[str, Any]) -> webob.Response:
     response = webob.Response(status=status, content_type="application/json", charset="utf-8")
     response.text = json.dumps({"errors": [entry]})
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -95,6 +100,9 @@ def _translate(err: Exception) -> exception.MagnumException:
         return exception.ConductorTimeout(method="the request", timeout="the configured")
     if isinstance(err, messaging.MessageDeliveryFailure | messaging.MessagingException):
         return exception.ServiceUnavailable(reason="the message bus to the conductors failed")
+    if isinstance(err, db_exc.DBConnectionError):
+        # Unreachable, stopped, or frozen past [database] statement_timeout.
+        return exception.ServiceUnavailable(reason="the database cannot be reached")
     return exception.MagnumException()
 
 

@@ -48,6 +48,22 @@ def _failed_connects_are_connection_errors(context: Any) -> None:
         raise db_exc.DBConnectionError(context.sqlalchemy_exception)
 
 
+@event.listens_for(Engine, "do_connect")
+def _bounded_waits(dialect: Any, conn_rec: Any, cargs: Any, cparams: dict) -> None:
+    # Without these a stopped database hangs a connect for the kernel's TCP
+    # timeout and a frozen one (SIGSTOP) hangs a query forever.
+    conf = magnum.conf.CONF.database
+    if dialect.driver == "pymysql":
+        cparams.setdefault("connect_timeout", conf.connect_timeout)
+        cparams.setdefault("read_timeout", conf.statement_timeout)
+        cparams.setdefault("write_timeout", conf.statement_timeout)
+    elif dialect.driver == "psycopg2":
+        # Server-side: bounds slow statements and lock waits, not a frozen server.
+        cparams.setdefault("connect_timeout", conf.connect_timeout)
+        options = cparams.get("options", "")
+        cparams["options"] = f"{options} -c statement_timeout={conf.statement_timeout * 1000}"
+
+
 def reader() -> Any:
     """A read-only session, committed (or rolled back) at the end of the block."""
     return main_context.reader.using(_CONTEXT)

@@ -79,3 +79,17 @@ def test_unsafe_exception_message_is_not_a_template_error():
     assert err.format_message() == "Cluster abc could not be found."
     assert err.error_code == "magnum.cluster.not_found"
     assert exception.InvalidParameterValue(err="bad").code == 400
+
+
+def test_an_unreachable_database_is_503_with_retry_after():
+    from oslo_db import exception as db_exc
+
+    def app(environ, start_response):
+        raise db_exc.DBConnectionError("(2013, 'Lost connection to MySQL server during query')")
+
+    response = webob.Request.blank("/v1/clusters").get_response(_wrap(app))
+    assert response.status_int == 503
+    assert response.headers["Retry-After"] == str(errors.RETRY_AFTER_SECONDS)
+    entry = response.json["errors"][0]
+    assert entry["code"] == "magnum.unavailable"
+    assert "database" in entry["detail"] and "2013" not in entry["detail"]
