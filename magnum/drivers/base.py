@@ -181,7 +181,9 @@ class ClusterStatus:
 
 
 #: ClusterStatus fields that are not copied onto the bay as they are.
-STATUS_CONTROL_FIELDS = frozenset({"status", "reason", "node_counts", "gone"})
+STATUS_CONTROL_FIELDS = frozenset(
+    {"status", "reason", "node_counts", "nodegroup_addresses", "gone"}
+)
 
 
 class ClusterDriver(abc.ABC):
