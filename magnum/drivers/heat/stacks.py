@@ -156,3 +156,17 @@ def status_of(
         master_addresses=out.get("kube_masters") or out.get("swarm_masters"),
         node_addresses=out.get("kube_minions") or out.get("swarm_nodes"),
     )
+
+
+def cancel(heat: Any, stack_id: str) -> bool:
+    """Stop the stack's running operation (a bay past its timeout); False if Heat refused.
+
+    ``cancel_without_rollback`` stops creates and updates alike and leaves
+    what was built for the delete to clean up.
+    """
+    try:
+        heat.actions.cancel_without_rollback(stack_id)
+    except (heat_exc.BaseException, ks_exc.ClientException) as err:
+        LOG.warning("Could not cancel stack %s: %s", stack_id, type(err).__name__)
+        return False
+    return True

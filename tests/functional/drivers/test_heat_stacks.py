@@ -113,6 +113,10 @@ def test_past_timeout_is_failed_timed_out(heat):
     )
     assert (status, timed_out) == (states.CREATE_FAILED, True)
     assert "timed out" in reason
+    # The stack operation is cancelled: Heat ends it as CREATE_FAILED.
+    assert stacks.cancel(heat, views[name].id)
+    views, result = _wait(heat, [name], "CREATE")
+    assert views[name].status == states.CREATE_FAILED
     heat.stacks.delete(views[name].id)
 
 
