@@ -24,6 +24,20 @@ opts = [
         min=1,
         help="Minutes a bay may stay DELETE_IN_PROGRESS before DELETE_FAILED.",
     ),
+    cfg.IntOpt(
+        "max_nodes_per_nodegroup",
+        default=100,
+        min=1,
+        help="Most nodes one nodegroup may ask for; a create, resize or nodegroup "
+        "change above it is refused with 400 before anything is built.",
+    ),
+    cfg.IntOpt(
+        "max_nodes_per_cluster",
+        default=200,
+        min=1,
+        help="Most nodes (masters and workers) a new bay may ask for; above it "
+        "the create is refused with 400.",
+    ),
 ]
 
 

@@ -16,6 +16,8 @@ clear the stale lock and finish the create. Nothing is mocked.
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import shutil
 import tempfile
 import time
@@ -148,6 +150,14 @@ def test_each_bay_is_handled_by_its_owner_on_the_ring(
         assert started_on(deployment, uuid, "delete") == [owners[uuid]]
 
 
+def record_figure(name: str, seconds: float) -> None:
+    """Append a measured figure for tools/bench/faults.py (when it runs this module)."""
+    report = os.environ.get("MAGNUM_FAULTS_REPORT")
+    if report:
+        with open(report, "a") as out:
+            out.write(json.dumps({"name": name, "seconds": round(seconds, 1)}) + "\n")
+
+
 def resumed_within(
     deployment: TwoConductors, survivor: str, uuid: str, status: str, killed_at: float
 ) -> float:
@@ -187,6 +197,7 @@ def test_bay_create_survives_its_conductor_killed(
     assert started_on(deployment, uuid) == [owner]
 
     took = resumed_within(deployment, survivor, uuid, "CREATE_IN_PROGRESS", killed_at)
+    record_figure("takeover mid-create (SIGKILL -> resumed)", took)
     assert took < TAKEOVER_SECONDS
     bay = api.wait_for(uuid, TAKEOVER_TIMEOUT)
     assert bay["status"] == "CREATE_COMPLETE", bay["status_reason"]
@@ -228,6 +239,7 @@ def test_bay_delete_survives_its_conductor_killed(
         pytest.fail("the delete did not start on the owner")  # the ring disagrees with the test
 
     took = resumed_within(deployment, survivor, uuid, "DELETE_IN_PROGRESS", killed_at)
+    record_figure("takeover mid-delete (SIGKILL -> resumed)", took)
     assert took < TAKEOVER_SECONDS
     api.wait_gone(uuid, TAKEOVER_TIMEOUT)
     assert api.leftovers(uuid) == []

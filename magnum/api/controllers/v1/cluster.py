@@ -280,11 +280,15 @@ class ClusterController(resource.ResourceController):
     def check_node_count(self, node_count: int) -> None:
         if node_count == 0 and self.version < microversions.Version(1, 10):
             raise exception.ZeroNodeCountNotSupported()
+        check_node_limit(node_count)
 
     def create(self, values: dict[str, Any]) -> Any:
         ctx = self.context
         template = find_template(ctx, values.pop("cluster_template_id"))
         self.check_node_count(values.get("node_count", 1))
+        masters = values.get("master_count") or 1
+        check_node_limit(masters, "master_count")
+        check_cluster_limit((values.get("node_count") or 0) + masters)
         merge = values.pop("merge_labels", False)
         if values.get("labels") is None:
             values["labels"] = dict(template.labels or {})
@@ -444,3 +448,22 @@ class BayController(ClusterController):
     def check_node_count(self, node_count: int) -> None:
         if node_count < 1:
             raise exception.InvalidParameterValue(err="node_count must be at least 1 for a bay.")
+        check_node_limit(node_count)
+
+
+def check_node_limit(count: int, field: str = "node_count") -> None:
+    """400 when one nodegroup asks for more than [cluster] max_nodes_per_nodegroup."""
+    limit = cfg.CONF.cluster.max_nodes_per_nodegroup
+    if count > limit:
+        raise exception.InvalidParameterValue(
+            err=f"{field} {count} is above the limit of {limit} nodes per nodegroup."
+        )
+
+
+def check_cluster_limit(total: int) -> None:
+    """400 when a bay asks for more than [cluster] max_nodes_per_cluster nodes."""
+    limit = cfg.CONF.cluster.max_nodes_per_cluster
+    if total > limit:
+        raise exception.InvalidParameterValue(
+            err=f"{total} nodes is above the limit of {limit} nodes per cluster."
+        )

@@ -56,6 +56,9 @@ READ_ONLY = (
 
 def check_counts(name: str, node_count: int, low: int | None, high: int | None) -> None:
     """409 NodeGroupInvalidInput unless min <= node_count (<= max when max is set)."""
+    cluster_api.check_node_limit(node_count)
+    if high is not None:
+        cluster_api.check_node_limit(high, "max_node_count")
     low = low or 0
     if node_count < low:
         raise exception.NodeGroupInvalidInput(
