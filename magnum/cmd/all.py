@@ -13,6 +13,7 @@ import sys
 from magnum.api import app as api_app
 from magnum.api import auth, server
 from magnum.common import rpc, service
+from magnum.common.cert_manager import x509keypair
 from magnum.conductor import service as conductor_service
 from magnum.db import migration
 
@@ -23,6 +24,10 @@ def main(argv: list[str] | None = None) -> None:
     os.makedirs(conf.state_path, exist_ok=True)
     migration.upgrade("head")
     service.check_database_or_exit(conf)
+    if not conf.certificates.encryption_key:
+        # One process holds API and conductor, so a generated key kept with
+        # the rest of its state encrypts the bay CAs' private keys.
+        x509keypair.ensure_local_key()
     rpc.init(conf, url=rpc.IN_PROCESS_TRANSPORT_URL)
     conductor = conductor_service.ConductorService(conf)
     conductor.start()

@@ -16,7 +16,7 @@ from typing import Any
 
 from oslo_log import log as logging
 
-from magnum.common import cert_manager
+from magnum.common import cert_manager, exception
 from magnum.common.x509 import operations
 
 LOG = logging.getLogger(__name__)
@@ -134,3 +134,43 @@ def rotate(context: Any, cluster: Any) -> BayCertificates:
 def forget(context: Any, cluster: Any) -> None:
     """Delete every certificate of the bay (with the bay)."""
     cert_manager.get_cert_manager().delete_for_cluster(context, cluster.uuid)
+
+
+# ca_cert_type of the API (spec 3.7) -> CA kind of the seam.
+CA_CERT_TYPES = {
+    None: "default",
+    "": "default",
+    "kubernetes": "default",
+    "etcd": "etcd",
+    "front_proxy": "front_proxy",
+    "front-proxy": "front_proxy",
+}
+
+
+def for_request(task: Any) -> BayCertificates:
+    """The PKI of a locked bay for an API request; 400 when the bay has none."""
+    if task.cluster_template.tls_disabled:
+        raise exception.InvalidParameterValue(
+            err=f"Cluster {task.cluster.uuid} has TLS disabled; it has no certificate authority."
+        )
+    return ensure(task.context, task.cluster)
+
+
+def ca_kind(pki: BayCertificates, ca_cert_type: str | None) -> str:
+    kind = CA_CERT_TYPES.get(ca_cert_type)
+    if kind is None:
+        raise exception.InvalidParameterValue(
+            err=f"Unknown ca_cert_type {ca_cert_type!r}; expected one of "
+            "kubernetes, etcd, front_proxy."
+        )
+    try:
+        pki.ca_pem_of(kind)
+    except KeyError:
+        raise exception.InvalidParameterValue(
+            err=f"This cluster has no {ca_cert_type} CA."
+        ) from None
+    return kind
+
+
+def ca_of_type(pki: BayCertificates, ca_cert_type: str | None) -> str:
+    return pki.ca_pem_of(ca_kind(pki, ca_cert_type))

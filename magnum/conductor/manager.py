@@ -15,6 +15,7 @@ import oslo_messaging as messaging
 
 from magnum.common import exception
 from magnum.conductor import (
+    certificates,
     clusters,
     containers,
     nodegroups,
@@ -88,6 +89,21 @@ class ConductorManager:
     def credential_rotate(self, context: Any, cluster_uuid: str) -> None:
         with task_manager.acquire(context, cluster_uuid, purpose="rotate credentials") as task:
             trusts.rotate(task)
+
+    # --- certificates (1.3): see conductor/certificates.py ---------------------
+    @messaging.expected_exceptions(*EXPECTED, exception.CertificateKeyUnavailable)
+    def get_ca_certificate(self, context: Any, cluster_uuid: str, ca_cert_type: str) -> str:
+        with task_manager.acquire(context, cluster_uuid, purpose="show CA") as task:
+            pki = certificates.for_request(task)
+            return certificates.ca_of_type(pki, ca_cert_type)
+
+    @messaging.expected_exceptions(*EXPECTED, exception.CertificateKeyUnavailable)
+    def sign_certificate(
+        self, context: Any, cluster_uuid: str, csr: str, ca_cert_type: str
+    ) -> str:
+        with task_manager.acquire(context, cluster_uuid, purpose="sign CSR") as task:
+            pki = certificates.for_request(task)
+            return pki.sign(csr, certificates.ca_kind(pki, ca_cert_type))
 
     # --- containers (1.1): see conductor/containers.py --------------------------
     def container_create(self, context: Any, container_uuid: str) -> None:

@@ -10,6 +10,7 @@ API version history:
 * 1.1 - container_create, container_delete (casts); container_action,
   container_logs, container_execute, container_show (calls).
 * 1.2 - nodegroup_create, nodegroup_delete (casts); credential_rotate (call).
+* 1.3 - get_ca_certificate, sign_certificate (calls).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ CONF = cfg.CONF
 
 
 class ConductorAPI:
-    RPC_API_VERSION = "1.2"
+    RPC_API_VERSION = "1.3"
 
     def __init__(self, topic: str | None = None) -> None:
         self.topic = topic or CONF.conductor.topic
@@ -101,6 +102,30 @@ class ConductorAPI:
         """Replace the bay's trust; the caller waits so Keystone errors reach it."""
         self._call(
             context, cluster_uuid, "credential_rotate", version="1.2", cluster_uuid=cluster_uuid
+        )
+
+    # Certificates: the owning conductor holds the bay's CA (made on first use).
+    def get_ca_certificate(self, context: Any, cluster_uuid: str, ca_cert_type: str) -> str:
+        return self._call(
+            context,
+            cluster_uuid,
+            "get_ca_certificate",
+            version="1.3",
+            cluster_uuid=cluster_uuid,
+            ca_cert_type=ca_cert_type,
+        )
+
+    def sign_certificate(
+        self, context: Any, cluster_uuid: str, csr: str, ca_cert_type: str
+    ) -> str:
+        return self._call(
+            context,
+            cluster_uuid,
+            "sign_certificate",
+            version="1.3",
+            cluster_uuid=cluster_uuid,
+            csr=csr,
+            ca_cert_type=ca_cert_type,
         )
 
     # Containers go to the conductor that owns their bay (``cluster_uuid``).

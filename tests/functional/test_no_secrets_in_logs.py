@@ -22,13 +22,15 @@ def test_the_scanner_finds_each_kind_of_secret(tmp_path: Path) -> None:
     password = keystone.PASSWORD_PREFIX + "0123456789abcdef"
     generated = "Zq3_generated-password-32-chars_"
     log = tmp_path / "planted.log"
-    log.write_text(f"a {token} b\nc {password}\nd '{generated}' e\nclean line\n")
+    key = "-----BEGIN PRIVATE KEY-----"
+    log.write_text(f"a {token} b\nc {password}\nd '{generated}' e\nclean line\nf {key}\n")
     hashes = {hashlib.sha256(generated.encode()).hexdigest()}
     leaks = log_secrets.find_leaks([log], hashes)
     assert leaks == [
         "planted.log:1: a Keystone token",
         "planted.log:2: a test password",
         "planted.log:3: a recorded secret",
+        "planted.log:5: a private key",
     ]
     assert all(secret not in "".join(leaks) for secret in (token, password, generated))
 

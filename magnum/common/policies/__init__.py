@@ -4,6 +4,7 @@ import itertools
 
 from magnum.common.policies import (
     base,
+    certificate,
     cluster,
     cluster_template,
     container,
@@ -31,5 +32,6 @@ def list_rules():
             quota.list_rules(),
             credential.list_rules(),
             federation.list_rules(),
+            certificate.list_rules(),
         )
     )

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from typing import Any
 
+from cryptography.fernet import Fernet
 from gabbi import fixture
 from oslo_config import fixture as config_fixture
 
@@ -77,6 +78,8 @@ class APIFixture(fixture.GabbiFixture):
             noauth_user_id=DEFAULT_USER,
         )
         config.config(group="conductor", sync_interval=1, heartbeat_interval=1)
+        # A split deployment's shared key for the private keys of bay CAs.
+        config.config(group="certificates", encryption_key=Fernet.generate_key().decode())
         url = f"sqlite:///{os.path.join(state_path, 'magnum.sqlite')}"
         config.config(group="database", connection=url)
         objects.register_all()

@@ -72,6 +72,11 @@ EXPECTED["stats:get_all"] = READERS | {"cluster_user"}
 EXPECTED.update({f"quota:{a}": ADMIN_ONLY for a in ("create", "update", "delete", "get_all")})
 EXPECTED["quota:get"] = READERS | {"cluster_user"}
 EXPECTED["credential:rotate"] = {"member"}
+# Certificates are per user (admin_or_project_*_user); the cluster_user
+# persona is the same user with the member role, so it passes too.
+EXPECTED["certificate:create"] = MEMBERS | {"cluster_user"}
+EXPECTED["certificate:get"] = READERS | {"cluster_user"}
+EXPECTED["certificate:rotate_ca"] = MEMBERS | {"cluster_user"}
 EXPECTED.update({f"federation:{a}": MEMBERS for a in ("create", "delete", "update")})
 EXPECTED.update({f"federation:{a}": READERS for a in ("get", "get_all", "detail")})
 

@@ -13,6 +13,7 @@ from pecan import rest
 
 from magnum.api import links
 from magnum.api.controllers.v1 import (
+    certificate,
     cluster,
     cluster_template,
     container,
@@ -36,6 +37,7 @@ COLLECTIONS: dict[str, Any] = {
     "stats": stats.StatsController(),
     "quotas": quota.QuotaController(),
     "credentials": credential.CredentialController(),
+    "certificates": certificate.CertificateController(),
     # legacy (microversion <= 1.10)
     "baymodels": cluster_template.BayModelController(),
     "bays": cluster.BayController(),
