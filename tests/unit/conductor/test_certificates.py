@@ -94,3 +94,13 @@ def test_forget_deletes_every_certificate_of_the_bay(cluster):
     certificates.ensure(ctx, bay)
     certificates.forget(ctx, bay)
     assert objects.X509KeyPair.list(ctx, filters={"cluster_id": bay.uuid}) == []
+
+
+def test_conductor_tls_is_a_client_cert_of_the_bay_ca(cluster):
+    ctx, bay = cluster
+    tls = certificates.ensure(ctx, bay).conductor_tls()
+    ca = _load(tls.ca_pem)
+    cert = _load(tls.cert_pem)
+    cert.verify_directly_issued_by(ca)
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "Magnum-Conductor"
+    assert "PRIVATE KEY" in tls.key_pem and tls.key_pem not in repr(tls)
