@@ -96,6 +96,10 @@ def _translate(err: Exception) -> exception.MagnumException:
     """Map what a controller raised onto a magnum exception fit for clients."""
     if isinstance(err, exception.MagnumException):
         return err
+    if isinstance(err, db_exc.DBInvalidUnicodeParameter):
+        return exception.Invalid("The request holds text the database cannot store.")
+    if isinstance(err, db_exc.DBDataError):
+        return exception.Invalid("A value of the request does not fit its database column.")
     if isinstance(err, messaging.MessagingTimeout):
         return exception.ConductorTimeout(method="the request", timeout="the configured")
     if isinstance(err, messaging.MessageDeliveryFailure | messaging.MessagingException):
@@ -155,7 +159,12 @@ class ErrorMiddleware:
             err = _translate(raw)
             level = logging.ERROR if err.code >= 500 or not err.safe else logging.INFO
             LOG.log(
-                level, "%s %s failed: %s", request.method, request.path, raw, exc_info=not err.safe
+                level,
+                "%s %s failed: %s",
+                request.method,
+                environ.get("PATH_INFO", ""),
+                raw,
+                exc_info=not err.safe,
             )
             return render(err, environ)(environ, start_response)
         if response.status_int < 400:

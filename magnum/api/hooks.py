@@ -33,7 +33,7 @@ def _noauth_context(headers: Any, request_id: str | None) -> magnum_context.Requ
         if roles
         else NOAUTH_DEFAULT_ROLES,
         request_id=request_id,
-        overwrite=False,
+        overwrite=True,
     )
 
 
@@ -46,14 +46,14 @@ class ContextHook(hooks.PecanHook):
         if CONF.auth_strategy == "keystone":
             if request.environ.get("HTTP_X_IDENTITY_STATUS") == "Confirmed":
                 ctx = magnum_context.RequestContext.from_environ(
-                    request.environ, request_id=request_id, overwrite=False
+                    request.environ, request_id=request_id, overwrite=True
                 )
             else:
                 # A public route (version discovery) that auth_token did not
                 # see: identity headers there come from the client, not
                 # Keystone, so nobody is named and no role is held.
                 ctx = magnum_context.RequestContext(
-                    request_id=request_id, roles=[], overwrite=False
+                    request_id=request_id, roles=[], overwrite=True
                 )
         else:
             ctx = _noauth_context(request.headers, request_id)
@@ -71,18 +71,30 @@ class JsonBodyHook(hooks.PecanHook):
 
     def before(self, state: Any) -> None:
         request = state.request
-        if not request.body:
+        limit = CONF.api.max_request_body_size
+        if (request.content_length or 0) > limit:
+            raise exception.RequestTooLarge(limit=limit)
+        body_bytes = request.body
+        if len(body_bytes) > limit:
+            raise exception.RequestTooLarge(limit=limit)
+        if not body_bytes:
             return
         if request.content_type != "application/json":
             raise exception.UnsupportedMediaType(
                 content_type=request.content_type or "a body without Content-Type"
+            )
+        depth = json_depth(body_bytes)
+        if depth > CONF.api.max_json_depth:
+            raise exception.Invalid(
+                f"The request body nests {depth} levels deep; at most "
+                f"{CONF.api.max_json_depth} are allowed."
             )
         funcdef = getattr(state.controller, "_wsme_definition", None)
         body_type = getattr(funcdef, "body_type", None)
         if body_type is None:
             return
         try:
-            body = json.loads(request.body)
+            body = json.loads(body_bytes)
         except ValueError:
             return  # WSME answers that with its own 400
         if not _has_shape(body, body_type):
@@ -91,6 +103,28 @@ class JsonBodyHook(hooks.PecanHook):
                 if isinstance(body_type, wtypes.ArrayType)
                 else "The request body must be a JSON object."
             )
+
+
+def json_depth(raw: bytes) -> int:
+    """The deepest nesting of [ and { in JSON text, strings skipped, without parsing it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
 
 
 def _has_shape(body: Any, body_type: Any) -> bool:

@@ -11,6 +11,7 @@ values show ``***`` instead of the token.
 
 from __future__ import annotations
 
+from concurrent import futures
 from typing import Any
 
 from oslo_context import context
@@ -68,3 +69,31 @@ class RequestContext(context.RequestContext):
 def get_admin_context() -> RequestContext:
     """A context for the conductor's own work (periodic tasks): every project."""
     return RequestContext(is_admin=True, all_projects=True, overwrite=False, roles=["admin"])
+
+
+def clear_store() -> None:
+    """Forget this thread's logging context (oslo.context has no public call for it)."""
+    vars(context._request_store).pop("context", None)
+
+
+class ContextExecutor(futures.ThreadPoolExecutor):
+    """A thread pool whose tasks log with the context of the thread that submitted them.
+
+    oslo.log reads the request context from a thread-local store; a worker
+    thread would otherwise show whichever request it served last.
+    """
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> futures.Future:
+        ctx = context.get_current()
+
+        def run() -> Any:
+            if ctx is not None:
+                ctx.update_store()
+            else:
+                clear_store()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                clear_store()
+
+        return super().submit(run)

@@ -198,6 +198,13 @@ class UnsupportedMediaType(MagnumException):
     safe = True
 
 
+class RequestTooLarge(MagnumException):
+    message = _("The request body is larger than the limit of %(limit)s bytes.")
+    code = 413
+    error_code = "magnum.too_large"
+    safe = True
+
+
 # --- 409 -------------------------------------------------------------------
 class Conflict(MagnumException):
     message = _("Conflict.")

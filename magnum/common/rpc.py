@@ -68,7 +68,9 @@ class RequestContextSerializer(messaging.Serializer):
         return values
 
     def deserialize_context(self, ctxt: dict) -> magnum_context.RequestContext:
-        return magnum_context.RequestContext.from_dict(ctxt)
+        # The dispatcher runs this on the thread that handles the message:
+        # its log lines must name this message's caller, not the last one.
+        return magnum_context.RequestContext.from_dict(ctxt, overwrite=True)
 
 
 def _serializer() -> RequestContextSerializer:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent import futures
 
 import oslo_messaging as messaging
 from futurist import periodics
 from oslo_config import cfg
 
-from magnum.common import rpc
+from magnum.common import context, rpc
 from magnum.conductor import container_sync, hash_ring, manager
 from magnum.conductor import periodics as conductor_periodics
 from magnum.db import api as db_api
@@ -31,7 +30,7 @@ class ConductorService:
         self.conf = conf or cfg.CONF
         self.host = self.conf.host
         self.dbapi = db_api.get_instance()
-        self.pool = futures.ThreadPoolExecutor(
+        self.pool = context.ContextExecutor(
             max_workers=self.conf.conductor.workers, thread_name_prefix="cluster-worker"
         )
         self.ring = hash_ring.HashRingManager(self.conf)

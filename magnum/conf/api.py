@@ -27,6 +27,19 @@ opts = [
         min=1,
         help="The most items a collection returns in one page; larger limits are clamped.",
     ),
+    cfg.IntOpt(
+        "max_request_body_size",
+        default=1048576,
+        min=1,
+        help="Largest request body, in bytes, magnum-api reads; larger ones get 413.",
+    ),
+    cfg.IntOpt(
+        "max_json_depth",
+        default=32,
+        min=2,
+        help="Deepest nesting of arrays and objects a JSON request body may have; "
+        "deeper ones get 400 (Python's parser would otherwise run out of stack).",
+    ),
     cfg.StrOpt(
         "public_endpoint",
         help="Public URL of the API, used in links and version documents instead "

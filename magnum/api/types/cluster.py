@@ -74,7 +74,7 @@ Bay = common.renamed_type(
     overrides={
         "node_count": wtypes.wsattr(common.IntegerType(minimum=1), default=1),
         # Bays never had the 2015 name pattern; any 1..255 string goes.
-        "name": wtypes.wsattr(STR255),
+        "name": wtypes.wsattr(common.SafeName(min_length=1, max_length=255)),
         "bay_create_timeout": wtypes.wsattr(common.IntegerType(minimum=0), default=60),
     },
     drop=(

@@ -16,7 +16,7 @@ READ_ONLY = ("uuid", "project_id", "user_id", "links", "created_at", "updated_at
 
 class ClusterTemplate(wtypes.Base):
     uuid = wtypes.wsattr(wtypes.text)
-    name = wtypes.wsattr(STR255)
+    name = wtypes.wsattr(common.SafeName(min_length=1, max_length=255))
     coe = wtypes.wsattr(
         wtypes.Enum(str, "kubernetes", "swarm", "swarm-mode", "mesos"), mandatory=True
     )
@@ -24,7 +24,7 @@ class ClusterTemplate(wtypes.Base):
     keypair_id = wtypes.wsattr(STR255)
     flavor_id = wtypes.wsattr(STR255)
     master_flavor_id = wtypes.wsattr(STR255)
-    dns_nameserver = wtypes.wsattr(STR255)
+    dns_nameserver = wtypes.wsattr(common.IPAddressType())
     external_network_id = wtypes.wsattr(STR255)
     fixed_network = wtypes.wsattr(STR255)
     fixed_subnet = wtypes.wsattr(STR255)

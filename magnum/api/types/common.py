@@ -9,7 +9,7 @@ from typing import Any
 
 import wsme
 import wsme.rest.json
-from oslo_utils import strutils, uuidutils
+from oslo_utils import netutils, strutils, uuidutils
 from wsme import types as wtypes
 
 from magnum.common import exception
@@ -43,17 +43,22 @@ class BooleanType(wtypes.UserType):
         return value
 
 
+# Integer columns are 32-bit signed on MariaDB and PostgreSQL: a larger value
+# would reach the database and fail there (a 500) instead of here (a 400).
+INT32_MAX = 2**31 - 1
+
+
 class IntegerType(wtypes.UserType):
-    """An integer within bounds; numeric strings ("3") are accepted."""
+    """An integer within bounds (at most INT32_MAX); numeric strings ("3") are accepted."""
 
     basetype = wtypes.text
     name = "integer"
 
     def __init__(
-        self, minimum: int | None = None, maximum: int | None = None, empty_is_unset: bool = True
+        self, minimum: int | None = None, maximum: int = INT32_MAX, empty_is_unset: bool = True
     ) -> None:
         self.minimum = minimum
-        self.maximum = maximum
+        self.maximum = min(maximum, INT32_MAX)
         # False for mandatory fields: WSME checks that a mandatory key is
         # present, not that its value is set, so "" must fail here.
         self.empty_is_unset = empty_is_unset
@@ -63,13 +68,15 @@ class IntegerType(wtypes.UserType):
             return wtypes.Unset
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise ValueError(f"{value!r} is not an integer.")
+        if isinstance(value, str) and len(value) > 20:
+            raise ValueError(f"{value[:20]!r}... is not an integer within bounds.")
         try:
             number = int(value)
         except ValueError as err:
             raise ValueError(f"{value!r} is not an integer.") from err
         if self.minimum is not None and number < self.minimum:
             raise ValueError(f"Value should be greater or equal to {self.minimum}.")
-        if self.maximum is not None and number > self.maximum:
+        if number > self.maximum:
             raise ValueError(f"Value should be less or equal to {self.maximum}.")
         return number
 
@@ -121,6 +128,58 @@ def _plain(value: Any, depth: int) -> bool:
     if isinstance(value, list):
         return all(_plain(v, depth + 1) for v in value)
     return isinstance(value, LITERAL_LEAVES)
+
+
+def check_text(value: str, what: str = "Name") -> str:
+    """ValueError for text no row can hold or no path may carry.
+
+    NUL and control characters, characters beyond the Basic Multilingual
+    Plane (4-byte UTF-8, which a MariaDB column without utf8mb4 cannot
+    store), and the path segments "." and "..".
+    """
+    if value in (".", ".."):
+        raise ValueError(f"{what} {value!r} is not allowed.")
+    for char in value:
+        if ord(char) < 0x20 or ord(char) == 0x7F:
+            raise ValueError(f"{what} must not contain control characters such as NUL.")
+        if ord(char) > 0xFFFF:
+            raise ValueError(f"{what} must not contain characters beyond U+FFFF.")
+    return value
+
+
+class SafeString(wtypes.StringType):
+    """A bounded free-form name (nodegroups) that check_text accepts."""
+
+    def validate(self, value: Any) -> Any:
+        value = super().validate(value)
+        return check_text(value) if isinstance(value, str) else value
+
+
+class SafeName(OptionalString):
+    """A bounded free-form name (templates, bays) that check_text accepts; "" is not given."""
+
+    def validate(self, value: Any) -> Any:
+        value = super().validate(value)
+        return check_text(value) if isinstance(value, str) else value
+
+
+class IPAddressType(wtypes.UserType):
+    """An IPv4 or IPv6 address ("" means not given)."""
+
+    basetype = wtypes.text
+    name = "ipaddress"
+
+    @staticmethod
+    def validate(value: Any) -> Any:
+        if value == EMPTY:
+            return wtypes.Unset
+        if not isinstance(value, str) or not netutils.is_valid_ip(value):
+            raise ValueError(f"{value!r} is not an IP address.")
+        return value
+
+    @staticmethod
+    def frombasetype(value: Any) -> Any:
+        return value
 
 
 class JsonType(wtypes.UserType):

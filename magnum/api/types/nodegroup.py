@@ -102,7 +102,7 @@ class NodeTaintsType(wtypes.UserType):
 class NodeGroup(wtypes.Base):
     id = wtypes.wsattr(int, readonly=True)
     uuid = wtypes.wsattr(wtypes.text, readonly=True)
-    name = wtypes.wsattr(STR255)
+    name = wtypes.wsattr(common.SafeString(min_length=1, max_length=255))
     cluster_id = wtypes.wsattr(wtypes.text, readonly=True)
     project_id = wtypes.wsattr(wtypes.text, readonly=True)
     docker_volume_size = wtypes.wsattr(common.IntegerType(minimum=1))

@@ -57,6 +57,10 @@ def _bounded_waits(dialect: Any, conn_rec: Any, cargs: Any, cparams: dict) -> No
         cparams.setdefault("connect_timeout", conf.connect_timeout)
         cparams.setdefault("read_timeout", conf.statement_timeout)
         cparams.setdefault("write_timeout", conf.statement_timeout)
+        # The schema is utf8mb4, but PyMySQL talks 3-byte utf8 (or latin1)
+        # unless the URL says charset=utf8mb4: a 4-byte character in a query
+        # then mixes collations and fails as a 500. Whatever the URL says.
+        cparams["charset"] = "utf8mb4"
     elif dialect.driver == "psycopg2":
         # Server-side: bounds slow statements and lock waits, not a frozen server.
         cparams.setdefault("connect_timeout", conf.connect_timeout)
