@@ -1,25 +1,46 @@
-"""Find the driver for a cluster template among the ``magnum.drivers`` entry points."""
+"""Find the driver for a cluster template among the enabled ``magnum.drivers`` entry points.
+
+Only the drivers named in ``[drivers] enabled_drivers`` are loaded; the
+others (the test-only ``fake`` driver by default) do not exist for this
+process.
+"""
 
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any
 
-from stevedore import extension
+from oslo_config import cfg
+from stevedore import driver as stevedore_driver
+from stevedore import exception as stevedore_exception
 
 from magnum.common import exception
 from magnum.drivers import base
 
 NAMESPACE = "magnum.drivers"
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
 
 
 @functools.cache
-def _extensions() -> extension.ExtensionManager:
-    return extension.ExtensionManager(NAMESPACE, invoke_on_load=True)
+def _load(name: str) -> base.ClusterDriver | None:
+    # One instance per driver for the process: drivers keep clients between calls.
+    try:
+        return stevedore_driver.DriverManager(NAMESPACE, name, invoke_on_load=True).driver
+    except stevedore_exception.NoMatches:
+        LOG.error("[drivers] enabled_drivers names %r, which is not installed; ignored", name)
+        return None
+
+
+def enabled_names() -> tuple[str, ...]:
+    return tuple(CONF.drivers.enabled_drivers)
 
 
 def drivers() -> dict[str, base.ClusterDriver]:
-    return {ext.name: ext.obj for ext in _extensions()}
+    """The enabled drivers by entry-point name."""
+    loaded = {name: _load(name) for name in enabled_names()}
+    return {name: found for name, found in loaded.items() if found is not None}
 
 
 def get_driver(server_type: str, os: str | None, coe: str) -> base.ClusterDriver:

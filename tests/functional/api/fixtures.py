@@ -80,6 +80,7 @@ class APIFixture(fixture.GabbiFixture):
         config.config(group="conductor", sync_interval=1, heartbeat_interval=1)
         # A split deployment's shared key for the private keys of bay CAs.
         config.config(group="certificates", encryption_key=Fernet.generate_key().decode())
+        config.config(group="drivers", enabled_drivers=["local", "fake"])  # tests only
         url = f"sqlite:///{os.path.join(state_path, 'magnum.sqlite')}"
         config.config(group="database", connection=url)
         objects.register_all()

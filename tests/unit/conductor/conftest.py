@@ -30,6 +30,7 @@ def config(tmp_path: Path) -> Iterator[config_fixture.Config]:
     fixture = config_fixture.Config(conf.CONF)
     fixture.setUp()
     fixture.config(host=HOST, state_path=str(tmp_path))
+    fixture.config(group="drivers", enabled_drivers=["local", "fake"])  # tests only
     yield fixture
     fixture.cleanUp()
 
@@ -41,7 +42,7 @@ def ctx(database, config) -> context.RequestContext:  # noqa: F811
 
 
 @pytest.fixture
-def driver() -> Any:
+def driver(config) -> Any:
     """The fake driver instance the registry hands out (shared, keyed by bay uuid)."""
     return registry.drivers()["fake"]
 

@@ -53,3 +53,14 @@ def test_the_no_op_and_the_conductor_operation_satisfy_the_protocol() -> None:
 def test_tls_material_repr_hides_the_key() -> None:
     material = base.TLSMaterial("CA", "CERT", "PRIVATE")
     assert "PRIVATE" not in repr(material)
+
+
+def test_only_enabled_drivers_are_loaded(config) -> None:
+    from magnum.drivers import registry
+
+    assert set(registry.drivers()) == {"local"}  # the default: the fake driver is off
+    with pytest.raises(exception.ClusterTypeNotSupported):
+        registry.get_driver("fake", None, "swarm")
+    config.config(group="drivers", enabled_drivers=["local", "fake", "no-such-driver"])
+    assert set(registry.drivers()) == {"local", "fake"}  # an unknown name is logged, skipped
+    assert registry.get_driver("fake", None, "swarm") is registry.drivers()["fake"]
