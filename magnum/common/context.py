@@ -66,6 +66,20 @@ class RequestContext(context.RequestContext):
         return ctx
 
 
+def all_projects(context: Any) -> Any:
+    """A copy of ``context`` that finds rows of every project (None stays None).
+
+    For code acting on rows already authorized (the conductor, the API's
+    reads of a bay's own nodegroups and containers); policy still checks the
+    original context.
+    """
+    if context is None or getattr(context, "all_projects", False):
+        return context
+    clone = context.__class__.from_dict(context.to_dict())
+    clone.all_projects = True
+    return clone
+
+
 def get_admin_context() -> RequestContext:
     """A context for the conductor's own work (periodic tasks): every project."""
     return RequestContext(is_admin=True, all_projects=True, overwrite=False, roles=["admin"])

@@ -26,6 +26,7 @@ from typing import Any
 from oslo_config import cfg
 
 from magnum import objects
+from magnum.common import context as magnum_context
 from magnum.db import api as db_api
 from magnum.drivers import registry
 
@@ -104,11 +105,7 @@ class Task:
 def _all_projects(context: Any) -> Any:
     # The conductor acts on rows the API already authorized; it must find
     # them whatever project the context names (admin contexts, takeovers).
-    if context is None or getattr(context, "all_projects", False):
-        return context
-    clone = context.__class__.from_dict(context.to_dict())
-    clone.all_projects = True
-    return clone
+    return magnum_context.all_projects(context)
 
 
 def acquire(context: Any, cluster_uuid: str, purpose: str) -> Task:

@@ -24,6 +24,7 @@ from magnum.api import errors, microversions
 from magnum.api.controllers.v1 import resource
 from magnum.api.controllers.v1.cluster_template import generated_name
 from magnum.api.types import cluster as types
+from magnum.common import context as magnum_context
 from magnum.common import exception, policy, states
 from magnum.db import api as db_api
 
@@ -250,9 +251,7 @@ class ClusterController(resource.ResourceController):
         return cache[obj.cluster_template_id]
 
     def _all_projects(self) -> Any:
-        ctx = self.context.__class__.from_dict(self.context.to_dict())
-        ctx.all_projects = True
-        return ctx
+        return magnum_context.all_projects(self.context)
 
     def nodegroups_of(self, cluster: Any) -> list[Any]:
         # Not named nodegroups: that attribute is the nested nodegroups controller.

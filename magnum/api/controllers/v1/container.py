@@ -31,6 +31,7 @@ from magnum import objects
 from magnum.api import errors
 from magnum.api.controllers.v1 import resource
 from magnum.api.types import container as types
+from magnum.common import context as magnum_context
 from magnum.common import exception, states
 from magnum.db import api as db_api
 from magnum.objects import fields
@@ -345,6 +346,4 @@ def hand_off(cast: Any, undo: Any) -> None:
 
 
 def _all_projects(context: Any) -> Any:
-    clone = context.__class__.from_dict(context.to_dict())
-    clone.all_projects = True
-    return clone
+    return magnum_context.all_projects(context)

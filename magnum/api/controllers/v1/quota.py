@@ -21,6 +21,7 @@ from magnum.api import errors, links
 from magnum.api.controllers.v1 import resource
 from magnum.api.types import common
 from magnum.api.types import quota as types
+from magnum.common import context as magnum_context
 from magnum.common import exception, policy
 from magnum.common.clients import keystone
 
@@ -64,8 +65,7 @@ class QuotaController(rest.RestController):
         limit = resource.paging(limit, sort_key, sort_dir, SORT_KEYS)
         everyone = self.context.is_admin and common.BooleanType.validate(all_tenants or False)
         filters = None if everyone else {"project_id": self.context.project_id}
-        ctx = self.context.__class__.from_dict(self.context.to_dict())
-        ctx.all_projects = True  # scoping is the filter above
+        ctx = magnum_context.all_projects(self.context)  # scoping is the filter above
         found = objects.Quota.list(
             ctx, limit=limit, marker=marker, sort_key=sort_key, sort_dir=sort_dir, filters=filters
         )
