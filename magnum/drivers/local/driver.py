@@ -97,7 +97,7 @@ class LocalDriver(base.ClusterDriver):
             plan.resize(group, [n for n in current if n.spec.nodegroup == group.name])
         named = {g.name for g in groups}
         plan.leave_alone(n for n in current if n.spec.nodegroup not in named)
-        version = reconcile.apply_plan(host, current, plan, self._security)
+        version = reconcile.apply_plan(host, current, plan, self._security, operation.report)
         return self._report(host, cluster.uuid, states.CREATE_COMPLETE, version)
 
     def update(
@@ -125,7 +125,7 @@ class LocalDriver(base.ClusterDriver):
             _named_indices(current, group, nodes_to_remove),
         )
         plan.leave_alone(n for n in current if n.spec.nodegroup != group.name)
-        version = reconcile.apply_plan(host, current, plan, self._security)
+        version = reconcile.apply_plan(host, current, plan, self._security, operation.report)
         return self._report(host, cluster.uuid, states.UPDATE_COMPLETE, version)
 
     def delete(

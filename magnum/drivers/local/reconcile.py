@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import docker
@@ -33,6 +33,13 @@ CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
 Futures = dict[str, concurrent.futures.Future]
+Report = Callable[..., None]  # (step, done=None, total=None), as ClusterOperation.report
+STARTING = "starting node containers"
+JOINING = "forming swarm (nodes joined)"
+
+
+def _no_report(step: str, done: int | None = None, total: int | None = None) -> None:
+    return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -155,7 +162,9 @@ class _Run:
         finally:
             client.close()
 
-    def form_swarm(self, handles: Futures, specs, names: set[str], labels) -> str:
+    def form_swarm(
+        self, handles: Futures, specs, names: set[str], labels, report: Report = _no_report
+    ) -> str:
         """Make the swarm hold exactly ``specs``; the manager's Docker version."""
         masters = [s for s in specs if s.role == layout.MASTER]
         manager = None
@@ -176,9 +185,13 @@ class _Run:
         for spec in masters:
             if spec.name not in node_ids:
                 node_ids[spec.name] = join(spec)
+        report(JOINING, len(node_ids), len(specs))
         workers = [s for s in specs if s.role != layout.MASTER]
         joins = [self.pool.submit(join, s) for s in workers]
+        for joined, _ in enumerate(concurrent.futures.as_completed(joins), len(node_ids) + 1):
+            report(JOINING, joined, len(specs))
         node_ids.update(zip((s.name for s in workers), _wait_all(joins), strict=True))
+        report("waiting for the swarm to report every node ready")
         swarm.wait_ready(manager.client, node_ids, self.timeout)
         swarm.prune(manager.client, node_ids, names)
         for spec in specs:
@@ -193,8 +206,12 @@ def apply_plan(
     current: Sequence[layout.NodeContainer],
     plan: Plan,
     security: nodes.NodeSecurity,
+    report: Report = _no_report,
 ) -> str:
-    """Carry out ``plan``; returns the Docker version the bay's manager runs."""
+    """Carry out ``plan``; returns the Docker version the bay's manager runs.
+
+    ``report(step, done, total)`` hears of each step (ClusterOperation.report).
+    """
     state_dir = CONF.local.state_dir
     layout.check_socket_paths(state_dir, plan.add)
     specs = plan.specs()
@@ -211,12 +228,19 @@ def apply_plan(
     handles: Futures = {}
     try:
         if plan.victims:
+            report("removing nodes", 0, len(plan.victims))
             run.remove(plan.victims, plan.keep)
         for node in plan.keep:
             handles[node.spec.name] = run.pool.submit(run.attach, node)
+        starts = []
         for spec in sorted(plan.add):  # masters first: the swarm starts with them
             handles[spec.name] = run.pool.submit(run.start, spec, bay_network)
-        return run.form_swarm(handles, specs, names, plan.labels)
+            starts.append(handles[spec.name])
+        if starts:
+            report(STARTING, 0, len(starts))
+            for started, _ in enumerate(concurrent.futures.as_completed(starts), 1):
+                report(STARTING, started, len(starts))
+        return run.form_swarm(handles, specs, names, plan.labels, report)
     finally:
         run.pool.shutdown(wait=True)  # every step has a timeout, so this ends
         for future in handles.values():

@@ -9,6 +9,7 @@ Python-literal strings it sends, and a nodegroup shows its nodes' addresses.
 from __future__ import annotations
 
 import re
+import time
 
 from magnumclient.v1 import client as magnum_client
 
@@ -69,3 +70,30 @@ def test_cli_rollback_node_labels_taints_and_nodegroup_addresses(openstack, api)
     retry_locked(lambda: openstack("coe", "cluster", "delete", "clients-two", parse=False))
     api.wait_gone(uuid, DELETE_TIMEOUT)
     assert api.leftovers(uuid) == []
+
+
+def test_status_reason_names_the_step_while_a_bay_is_made(client, api) -> None:
+    """Polls with python-magnumclient (what ``openstack coe cluster show`` runs)."""
+    template = client.cluster_templates.create(
+        name="progress-local", coe="swarm-mode", image_id="magnum-local-node",
+        server_type="local", external_network_id="public",
+    )  # fmt: skip
+    made = client.clusters.create(
+        name="progress-three", cluster_template_id=template.uuid, node_count=3
+    )
+    uuid = api.track(made.uuid)
+    reasons = []
+    deadline = time.monotonic() + CREATE_TIMEOUT
+    while time.monotonic() < deadline:
+        shown = client.clusters.get(uuid)
+        if shown.status != "CREATE_IN_PROGRESS":
+            break
+        if shown.status_reason and shown.status_reason not in reasons:
+            reasons.append(shown.status_reason)
+        time.sleep(0.05)
+    assert shown.status == "CREATE_COMPLETE", shown.status_reason
+    assert any(re.fullmatch(r".+: \d+ of \d+", r) for r in reasons), reasons
+    assert shown.status_reason in (None, ""), "the final reason stays as before"
+    retry_locked(lambda: client.clusters.delete(uuid))
+    api.wait_gone(uuid, DELETE_TIMEOUT)
+    client.cluster_templates.delete(template.uuid)
