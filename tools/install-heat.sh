@@ -9,39 +9,8 @@
 # processes and need a real RabbitMQ and MariaDB between them (SQLite locks).
 set -euo pipefail
 
-VENV="${MAGNUM_HEAT_VENV:-$HOME/.cache/magnum-heat/venv}"
-PYTHON="${MAGNUM_PYTHON:-python3}"
-export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$HOME/.cache/pip}"
+# shellcheck source=tools/lib/service-venv.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/service-venv.sh"
 # Pinned: the fixture's heat.conf and process model are written for these.
-PACKAGES=(openstack-heat==27.0.1 uWSGI==2.0.31 PyMySQL)
-STAMP="$VENV/.magnum-heat-packages"
-
-say() { printf 'install-heat: %s\n' "$*"; }
-
-mkdir -p "$(dirname "$VENV")"
-exec 9>"$VENV.lock"
-flock 9
-
-if [ -x "$VENV/bin/heat-engine" ] && [ -x "$VENV/bin/uwsgi" ] \
-    && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "${PACKAGES[*]}" ]; then
-    say "Heat venv up to date in $VENV"
-    exit 0
-fi
-
-started=$SECONDS
-say "creating $VENV with ${PACKAGES[*]} (cache $PIP_CACHE_DIR)"
-if [ -e "$VENV" ] && [ ! -f "$VENV/pyvenv.cfg" ]; then
-    say "$VENV exists and is not a virtualenv: refusing to replace it" >&2
-    exit 1
-fi
-rm -rf "$VENV"
-"$PYTHON" -m venv "$VENV"
-quiet_pip() { "$VENV/bin/python" -m pip install -q "$@" 2>&1 | { grep -v '^WARNING: Location' || true; }; }
-quiet_pip --upgrade pip
-quiet_pip "${PACKAGES[@]}"
-if [ ! -x "$VENV/bin/heat-engine" ] || [ ! -x "$VENV/bin/uwsgi" ]; then
-    say "pip install failed: no heat-engine or uwsgi in $VENV" >&2
-    exit 1
-fi
-echo "${PACKAGES[*]}" > "$STAMP"
-say "Heat installed in $((SECONDS - started)) s"
+install_service_venv heat "${MAGNUM_HEAT_VENV:-$HOME/.cache/magnum-heat/venv}" \
+    "openstack-heat==27.0.1 uWSGI==2.0.31 PyMySQL" "heat-engine uwsgi"

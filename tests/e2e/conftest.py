@@ -20,7 +20,6 @@ import contextlib
 import dataclasses
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -119,19 +118,6 @@ def _ensure_horizon_installed() -> None:
     processes.run_install_script(INSTALL_SCRIPT, MAGNUM_HORIZON_VENV=str(HORIZON_VENV))
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-
-
 @pytest.fixture(scope="session")
 def horizon(
     tmp_path_factory: pytest.TempPathFactory,
@@ -185,7 +171,7 @@ def horizon(
             time.sleep(0.2)
         yield Horizon(url, proc, log_path)
     finally:
-        _stop(proc)
+        processes.stop_group(proc)
 
 
 @pytest.fixture(scope="session")
