@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from magnum import objects
-from magnum.common import exception, states
+from magnum.common import exception, notifications, states
 from magnum.conductor import operations, trusts
 from magnum.db import api as db_api
 from magnum.drivers import base
@@ -148,23 +148,30 @@ def delete(task: Any) -> None:
 
 def run(task: Any, operation: states.Operation, action: Callable[[], base.ClusterStatus]) -> None:
     LOG.info("Cluster %s: %s started", task.cluster.uuid, operation.name)
-    try:
-        result = action()
-    except Exception as err:
-        LOG.warning(
-            "Cluster %s: %s failed: %s",
-            task.cluster.uuid,
-            operation.name,
-            err,
-            exc_info=not (isinstance(err, exception.MagnumException) and err.safe),
-        )
-        result = base.ClusterStatus(status=operation.failed, reason=failure_reason(err))
-    if _decided_meanwhile(task.cluster, operation, result):
-        return
-    # The outcome and the release of the lock land in one UPDATE: a client
-    # that sees the final status can act on the bay at once (no 409 window).
-    record(task.context, task.cluster, operation, result, release_lock=True)
-    task.released_by_record()
+    with notifications.cluster_operation(task.context, task.cluster, operation.name) as outcome:
+        try:
+            result = action()
+        except Exception as err:
+            LOG.warning(
+                "Cluster %s: %s failed: %s",
+                task.cluster.uuid,
+                operation.name,
+                err,
+                exc_info=not (isinstance(err, exception.MagnumException) and err.safe),
+            )
+            result = base.ClusterStatus(status=operation.failed, reason=failure_reason(err))
+        if result.status in states.FAILED:
+            outcome.fail(result.reason or result.status)
+        elif result.status in states.IN_PROGRESS and not result.gone:
+            outcome.still_running()  # the periodic sync decides later
+        if _decided_meanwhile(task.cluster, operation, result):
+            if not (operation is states.DELETE and outcome.reason is None):
+                outcome.fail(outcome.reason or "The bay's status changed while the driver worked.")
+            return
+        # The outcome and the release of the lock land in one UPDATE: a client
+        # that sees the final status can act on the bay at once (no 409 window).
+        record(task.context, task.cluster, operation, result, release_lock=True)
+        task.released_by_record()
 
 
 def _decided_meanwhile(cluster: Any, operation: states.Operation, result: Any) -> bool:
