@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any, Self
+
 from magnum.objects import base, fields
 
 
@@ -28,3 +31,16 @@ class Container(base.MagnumPersistentObject):
         "host": fields.StringField(nullable=True),
         "container_id": fields.StringField(nullable=True),
     }
+
+    @classmethod
+    def set_status_if(
+        cls,
+        context: Any,
+        uuid: str,
+        new_status: str,
+        allowed_from: Iterable[str],
+        values: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """Move a container's status atomically (see ``Connection.set_container_status_if``)."""
+        row = cls.dbapi().set_container_status_if(uuid, new_status, allowed_from, values)
+        return cls._from_db_object(cls(context), row)

@@ -26,7 +26,6 @@ from magnum.api.controllers.v1.cluster_template import generated_name
 from magnum.api.types import cluster as types
 from magnum.common import context as magnum_context
 from magnum.common import exception, policy, states
-from magnum.db import api as db_api
 
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
@@ -108,8 +107,8 @@ def find_template(context: Any, ident: str) -> Any:
 def start_operation(cluster: Any, operation: states.Operation) -> Any:
     """Move the cluster to the operation's in-progress state, atomically."""
     try:
-        return db_api.get_instance().set_cluster_status_if(
-            cluster.uuid, operation.in_progress, operation.allowed_from
+        return objects.Cluster.set_status_if(
+            pecan.request.context, cluster.uuid, operation.in_progress, operation.allowed_from
         )
     except exception.InvalidState as err:
         current = err.kwargs.get("state")
@@ -326,7 +325,7 @@ class ClusterController(resource.ResourceController):
         cluster.create_within_quota(CONF.quotas.max_clusters_per_project)
 
         def forget() -> None:
-            db_api.get_instance().destroy_cluster(cluster.uuid)
+            cluster.destroy()
 
         hand_off(cluster, lambda: pecan.request.rpcapi.cluster_create(ctx, cluster.uuid), forget)
         return cluster
@@ -383,9 +382,7 @@ class ClusterController(resource.ResourceController):
         ctx = self.context
 
         def undo() -> None:
-            db_api.get_instance().set_cluster_status_if(
-                cluster.uuid, previous, {operation.in_progress}
-            )
+            objects.Cluster.set_status_if(ctx, cluster.uuid, previous, {operation.in_progress})
 
         hand_off(
             cluster,
@@ -402,9 +399,7 @@ class ClusterController(resource.ResourceController):
         ctx = self.context
 
         def undo() -> None:
-            db_api.get_instance().set_cluster_status_if(
-                obj.uuid, previous, {states.DELETE_IN_PROGRESS}
-            )
+            objects.Cluster.set_status_if(ctx, obj.uuid, previous, {states.DELETE_IN_PROGRESS})
 
         hand_off(obj, lambda: pecan.request.rpcapi.cluster_delete(ctx, obj.uuid), undo)
 

@@ -33,7 +33,6 @@ from magnum.api.controllers.v1 import resource
 from magnum.api.types import container as types
 from magnum.common import context as magnum_context
 from magnum.common import exception, states
-from magnum.db import api as db_api
 from magnum.objects import fields
 
 LOG = logging.getLogger(__name__)
@@ -276,7 +275,7 @@ class ContainerController(resource.ResourceController):
         container.create()
 
         def forget() -> None:
-            db_api.get_instance().destroy_container(container.uuid)
+            container.destroy()
 
         hand_off(
             lambda: pecan.request.rpcapi.container_create(ctx, bay.uuid, container.uuid), forget
@@ -302,8 +301,12 @@ class ContainerController(resource.ResourceController):
         allowed = FORCE_DELETABLE if force else DELETABLE
         previous = container.status
         try:
-            db_api.get_instance().set_container_status_if(
-                container.uuid, STATUS.DELETING, allowed, values={"status_reason": None}
+            objects.Container.set_status_if(
+                self.context,
+                container.uuid,
+                STATUS.DELETING,
+                allowed,
+                values={"status_reason": None},
             )
         except exception.InvalidState as err:
             state = err.kwargs.get("state")
@@ -319,9 +322,7 @@ class ContainerController(resource.ResourceController):
         ctx = self.context
 
         def undo() -> None:
-            db_api.get_instance().set_container_status_if(
-                container.uuid, previous, {STATUS.DELETING}
-            )
+            objects.Container.set_status_if(ctx, container.uuid, previous, {STATUS.DELETING})
 
         hand_off(
             lambda: pecan.request.rpcapi.container_delete(

@@ -23,7 +23,6 @@ from magnum.api.controllers.v1 import resource
 from magnum.api.types import common
 from magnum.api.types import nodegroup as types
 from magnum.common import exception, policy, states
-from magnum.db import api as db_api
 
 MIN_VERSION = "1.9"
 LABELS_VERSION = microversions.Version(1, 14)
@@ -352,8 +351,8 @@ class NodeGroupController(resource.ResourceController):
             nodegroup.node_count = merged["node_count"]  # not saved: the conductor records it
 
     def restore(self, cluster: Any, previous: str | None = None) -> None:
-        db_api.get_instance().set_cluster_status_if(
-            cluster.uuid, previous or cluster.status, {states.UPDATE_IN_PROGRESS}
+        objects.Cluster.set_status_if(
+            self.context, cluster.uuid, previous or cluster.status, {states.UPDATE_IN_PROGRESS}
         )
 
 
