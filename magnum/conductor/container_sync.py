@@ -92,9 +92,8 @@ class ContainerSync:
                 settled.append(container)
         if not settled:
             return
-        task = task_manager.Task(ctx, cluster_uuid, purpose="container sync")
         try:
-            task.load()
+            task = task_manager.read_only(ctx, cluster_uuid, purpose="container sync")
         except exception.ResourceNotFound:
             return  # the bay was deleted, and its containers with it
         if task.cluster.status in (states.CREATE_IN_PROGRESS, states.DELETE_IN_PROGRESS):

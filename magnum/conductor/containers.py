@@ -113,8 +113,7 @@ class ContainerOperations:
         cluster_uuid, node = container.cluster_id, container.host
 
         def make() -> Any:
-            task = task_manager.Task(context, cluster_uuid, purpose="container client")
-            task.load()
+            task = task_manager.read_only(context, cluster_uuid, purpose="container client")
             return docker_clients.node_client(task.driver, context, task.cluster, node)
 
         return self.clients.get(cluster_uuid, node, make)
@@ -191,8 +190,7 @@ class ContainerOperations:
                 self._create_failed(context, container, err)
 
     def _create(self, context: Any, container: Any) -> None:
-        task = task_manager.Task(context, container.cluster_id, purpose="create container")
-        task.load()
+        task = task_manager.read_only(context, container.cluster_id, purpose="create container")
         if task.cluster.status not in states.STABLE_COMPLETE:
             raise exception.ClusterNotReady(cluster=task.cluster.uuid, state=task.cluster.status)
         with self.locks.hold(f"placement:{task.cluster.uuid}"):

@@ -70,8 +70,7 @@ class ConductorManager:
     @messaging.expected_exceptions(*EXPECTED)
     def cluster_nodes(self, context: Any, cluster_uuid: str) -> list[dict[str, Any]]:
         """The bay's hosts as its driver sees them (no lock: read only)."""
-        task = task_manager.Task(context, cluster_uuid, purpose="list nodes")
-        task.load()
+        task = task_manager.read_only(context, cluster_uuid, purpose="list nodes")
         return [vars(node) for node in task.driver.list_nodes(context, task.cluster)]
 
     # --- nodegroups (1.2): see conductor/nodegroups.py -------------------------

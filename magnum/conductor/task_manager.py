@@ -108,6 +108,16 @@ def _all_projects(context: Any) -> Any:
     return magnum_context.all_projects(context)
 
 
+def read_only(context: Any, cluster_uuid: str, purpose: str) -> Task:
+    """The bay, its template and driver without taking the lock (for reads only).
+
+    Never use the result to change the bay: two such tasks can run at once.
+    """
+    task = Task(context, cluster_uuid, purpose)
+    task.load()
+    return task
+
+
 def acquire(context: Any, cluster_uuid: str, purpose: str) -> Task:
     """Lock the bay (409 ClusterLocked when another operation holds it)."""
     task = Task(context, cluster_uuid, purpose)

@@ -139,3 +139,20 @@ def test_a_pool_that_refuses_work_releases_the_lock(ctx, make_cluster):
     ):
         task.spawn_after(pool, lambda t: None)
     assert stored(cluster).reservation is None
+
+
+def test_read_only_loads_without_locking_even_a_held_bay(ctx, make_cluster):
+    cluster = make_cluster()
+    with task_manager.acquire(ctx, cluster.uuid, purpose="resize"):
+        task = task_manager.read_only(ctx, cluster.uuid, purpose="list nodes")
+        assert task.cluster.uuid == cluster.uuid
+        assert isinstance(task.driver, fake_driver.FakeDriver)
+        assert stored(cluster).reservation == HOST
+    assert stored(cluster).reservation is None
+    with task_manager.acquire(ctx, cluster.uuid, purpose="delete"):
+        pass  # reading left no reservation behind
+
+
+def test_read_only_of_a_missing_bay_is_not_found(ctx):
+    with pytest.raises(exception.ResourceNotFound):
+        task_manager.read_only(ctx, "7b3e0a8e-54f1-4c55-9d5e-2b0f0cbbd6a1", purpose="read")
