@@ -225,14 +225,15 @@ def test_bay_delete_survives_its_conductor_killed(
     template = api.create_template(server_type="local")
     uuid = api.create_bay(template, node_count=2)
     assert api.wait_for(uuid, CREATE_TIMEOUT)["status"] == "CREATE_COMPLETE"
-    owner = deployment.ring.get_host(uuid)
-    survivor = deployment.other(owner)
     api.delete(uuid)
-    # The owner holds the lock while it removes the nodes one by one.
+    # The conductor doing the delete holds the lock while it removes the nodes
+    # one by one; that one is killed. (Under load the ring may have moved the
+    # bay since the create, so the owner is read from the lock, not the ring.)
     deadline = time.monotonic() + CREATE_TIMEOUT
-    while rows.get_cluster_by_uuid(None, uuid).reservation != owner:
+    while (owner := rows.get_cluster_by_uuid(None, uuid).reservation) is None:
         assert time.monotonic() < deadline, "the delete never took the bay's lock"
         time.sleep(0.05)
+    survivor = deployment.other(owner)
     deployment.conductors[owner].kill9(group=True)
     killed_at = time.monotonic()
     if started_on(deployment, uuid, "delete") != [owner]:
