@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The embedded, all-in-one magnum on this machine (README's service command):
-#   install (tools/install.sh) -> dockerd if it is down -> magnum-all in the
+#   install (tools/install.sh --service) -> dockerd if it is down -> magnum-all in the
 #   background on 127.0.0.1:9511 (noauth, SQLite, state in ./state) -> wait for
 #   GET /healthcheck -> demo (tools/demo.py): cluster template demo-swarm and
 #   the 2-node local swarm cluster demo, through python-magnumclient.
@@ -146,7 +146,7 @@ case "${1:-start}" in
     *) echo "usage: $0 [start|stop|status]" >&2; exit 2 ;;
 esac
 
-bash tools/install.sh
+bash tools/install.sh --service
 MAGNUM_LOG_DIR="$STATE" bash tools/start-services.sh dockerd
 start_service
 if [ "${MAGNUM_DEMO:-1}" != 0 ]; then

@@ -19,7 +19,9 @@ def requirement_names(filename: str) -> list[str]:
     return names
 
 
-@pytest.mark.parametrize("filename", ["requirements.txt", "test-requirements.txt"])
+@pytest.mark.parametrize(
+    "filename", ["requirements.txt", "test-requirements.txt", "demo-requirements.txt"]
+)
 def test_readme_explains_every_requirement(filename: str) -> None:
     readme = (REPO_ROOT / "README.rst").read_text()
     section = readme.split("Dependencies and why", 1)[1]
