@@ -234,10 +234,13 @@ def test_bay_delete_survives_its_conductor_killed(
         assert time.monotonic() < deadline, "the delete never took the bay's lock"
         time.sleep(0.05)
     survivor = deployment.other(owner)
+    # The lock is taken a moment before the owner logs the start: wait for the
+    # line, so the kill lands in the middle of the delete and the log says so.
+    while started_on(deployment, uuid, "delete") != [owner]:
+        assert time.monotonic() < deadline, "the delete did not start on the lock's owner"
+        time.sleep(0.05)
     deployment.conductors[owner].kill9(group=True)
     killed_at = time.monotonic()
-    if started_on(deployment, uuid, "delete") != [owner]:
-        pytest.fail("the delete did not start on the owner")  # the ring disagrees with the test
 
     took = resumed_within(deployment, survivor, uuid, "DELETE_IN_PROGRESS", killed_at)
     record_figure("takeover mid-delete (SIGKILL -> resumed)", took)
