@@ -36,8 +36,8 @@ RESUME = {
 }
 
 
-def heartbeat(host: str) -> None:
-    db_api.get_instance().heartbeat_magnum_service(host, hash_ring.CONDUCTOR_BINARY)
+def heartbeat(host: str, cluster_types: list[dict] | None = None) -> None:
+    db_api.get_instance().heartbeat_magnum_service(host, hash_ring.CONDUCTOR_BINARY, cluster_types)
 
 
 def timeout_minutes(cluster: Any) -> int:

@@ -21,6 +21,7 @@ from magnum.common import context, rpc
 from magnum.conductor import container_sync, hash_ring, manager
 from magnum.conductor import periodics as conductor_periodics
 from magnum.db import api as db_api
+from magnum.drivers import registry
 
 LOG = logging.getLogger(__name__)
 
@@ -39,7 +40,9 @@ class ConductorService:
         self._periodic_thread: threading.Thread | None = None
 
     def start(self) -> None:
-        conductor_periodics.heartbeat(self.host)
+        # The first beat also publishes what this conductor's drivers serve,
+        # which is what the API checks templates against.
+        conductor_periodics.heartbeat(self.host, registry.declarations())
         cleared = self.dbapi.clear_cluster_reservations_for_host(self.host)
         if cleared:
             LOG.warning("Released locks this host held before it restarted: %s", cleared)

@@ -503,11 +503,14 @@ class Connection(abc.ABC):
         """Every service row, oldest first."""
 
     @abc.abstractmethod
-    def heartbeat_magnum_service(self, host: str, binary: str) -> Row:
+    def heartbeat_magnum_service(
+        self, host: str, binary: str, cluster_types: list[dict] | None = None
+    ) -> Row:
         """Record that (host, binary) is alive: bump report_count, set last_seen_up.
 
         Creates the row on the first beat and clears ``forced_down``; safe
-        against concurrent beats.
+        against concurrent beats. ``cluster_types``, when given, replaces what
+        the service declares it serves (a conductor's start-up beat).
         """
 
     @abc.abstractmethod

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from magnum.common import exception
@@ -193,6 +193,11 @@ class ClusterDriver(abc.ABC):
     synchronous: bool = True
     #: Optional abilities (``IMAGE_COPY``, ``UPGRADE``, ``ROTATE_CA``).
     capabilities: frozenset[str] = frozenset()
+    #: Per COE, the ``network_driver`` / ``volume_driver`` names a template may
+    #: name for this driver's bays. Published with ``provides`` (see
+    #: ``registry.declarations``) so the API checks templates without this code.
+    network_drivers: Mapping[str, tuple[str, ...]] = {}
+    volume_drivers: Mapping[str, tuple[str, ...]] = {}
 
     @property
     @abc.abstractmethod

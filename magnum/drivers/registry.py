@@ -43,6 +43,27 @@ def drivers() -> dict[str, base.ClusterDriver]:
     return {name: found for name, found in loaded.items() if found is not None}
 
 
+def declarations() -> list[dict[str, Any]]:
+    """What the enabled drivers serve, as plain data (one entry per cluster type).
+
+    A conductor publishes this with its start-up heartbeat
+    (``objects.MagnumService.cluster_types``); the API reads it from there.
+    """
+    return [
+        {
+            "driver": name,
+            "server_type": provided.server_type,
+            "os": provided.os,
+            "coe": provided.coe,
+            "network_drivers": list(driver.network_drivers.get(provided.coe, ())),
+            "volume_drivers": list(driver.volume_drivers.get(provided.coe, ())),
+            "upgrade": base.UPGRADE in driver.capabilities,
+        }
+        for name, driver in drivers().items()
+        for provided in driver.provides
+    ]
+
+
 def get_driver(server_type: str, os: str | None, coe: str) -> base.ClusterDriver:
     os = (os or "").lower()
     for driver in drivers().values():

@@ -334,8 +334,11 @@ class Connection(api.Connection):
         with query.reader() as session:
             return list(session.scalars(select(MagnumService).order_by(MagnumService.id)))
 
-    def heartbeat_magnum_service(self, host: str, binary: str) -> Any:
+    def heartbeat_magnum_service(
+        self, host: str, binary: str, cluster_types: list[dict] | None = None
+    ) -> Any:
         key = and_(MagnumService.host == host, MagnumService.binary == binary)
+        declared = {} if cluster_types is None else {"cluster_types": cluster_types}
         for _attempt in range(3):
             now = timeutils.utcnow()
             with query.writer() as session:
@@ -346,6 +349,7 @@ class Connection(api.Connection):
                         report_count=MagnumService.report_count + 1,
                         last_seen_up=now,
                         forced_down=False,
+                        **declared,
                     )
                     .execution_options(synchronize_session=False)
                 ).rowcount
@@ -354,7 +358,13 @@ class Connection(api.Connection):
             try:
                 return query.create_row(
                     MagnumService,
-                    {"host": host, "binary": binary, "report_count": 1, "last_seen_up": now},
+                    {
+                        "host": host,
+                        "binary": binary,
+                        "report_count": 1,
+                        "last_seen_up": now,
+                        **declared,
+                    },
                 )
             except exception.AlreadyExists:
                 continue  # another process inserted the row first: bump that one

@@ -333,6 +333,9 @@ class MagnumService(Base):
     last_seen_up: Mapped[datetime.datetime | None] = mapped_column(DateTime)
     forced_down: Mapped[bool | None] = _bool(False)
     report_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # What the conductor's enabled drivers serve (registry.declarations()),
+    # published at start so the API can check templates without loading drivers.
+    cluster_types: Mapped[list | None] = _json(JSONEncodedList)
 
 
 class Quota(Base):

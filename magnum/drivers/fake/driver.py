@@ -32,6 +32,19 @@ COES = ("swarm", "swarm-mode", "kubernetes", "mesos")
 
 class FakeDriver(base.ClusterDriver):
     synchronous = True
+    # The names upstream's drivers accept per COE, so API tests see real rules.
+    network_drivers = {
+        "kubernetes": ("flannel", "calico", "cilium"),
+        "swarm": ("docker", "flannel"),
+        "swarm-mode": ("docker", "flannel"),
+        "mesos": ("docker",),
+    }
+    volume_drivers = {
+        "kubernetes": ("cinder",),
+        "swarm": ("rexray",),
+        "swarm-mode": ("rexray",),
+        "mesos": ("rexray",),
+    }
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -64,6 +64,8 @@ CONF = conf.CONF
 class LocalDriver(base.ClusterDriver):
     synchronous = True
     capabilities = frozenset({base.IMAGE_COPY})
+    network_drivers = {"swarm": ("docker", "flannel"), "swarm-mode": ("docker", "flannel")}
+    volume_drivers = {"swarm": ("rexray",), "swarm-mode": ("rexray",)}
 
     def __init__(self) -> None:
         self._host_lock = threading.Lock()

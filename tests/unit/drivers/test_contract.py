@@ -64,3 +64,22 @@ def test_only_enabled_drivers_are_loaded(config) -> None:
     config.config(group="drivers", enabled_drivers=["local", "fake", "no-such-driver"])
     assert set(registry.drivers()) == {"local", "fake"}  # an unknown name is logged, skipped
     assert registry.get_driver("fake", None, "swarm") is registry.drivers()["fake"]
+
+
+def test_declarations_are_plain_data_of_the_enabled_drivers(config) -> None:
+    import json
+
+    from magnum.drivers import registry
+
+    declared = registry.declarations()
+    assert json.loads(json.dumps(declared)) == declared  # what the database column holds
+    assert {(d["driver"], d["server_type"], d["coe"]) for d in declared} == {
+        ("local", "local", "swarm"),
+        ("local", "local", "swarm-mode"),
+    }
+    swarm = next(d for d in declared if d["coe"] == "swarm")
+    assert swarm["network_drivers"] == ["docker", "flannel"]
+    assert swarm["volume_drivers"] == ["rexray"]
+    assert swarm["upgrade"] is False
+    config.config(group="drivers", enabled_drivers=["fake"])
+    assert {d["coe"] for d in registry.declarations()} == set(fake_driver.COES)

@@ -21,7 +21,7 @@ expected_object_fingerprints = {
     "Container": "1.0-fbc89764466ada706ab04ce11fb4a8ff",
     "Federation": "1.0-91e36e162fdbd192e6b15d0a971ecaa5",
     "KubeObject": "1.0-6dda63fc5a3d6a9375d85e1cdec67294",
-    "MagnumService": "1.0-7bda08da9175a0e735db193985151ca8",
+    "MagnumService": "1.1-31ea09c1e4bed46fca28b0ddcfb9f130",
     "Node": "1.0-70c717c3626c1c028f8316a1433e5d96",
     "NodeGroup": "1.0-d4db719146a4433b4b38776605600cf7",
     "Quota": "1.0-0ec31bc2ea019e88fc603bf4bf4c169a",

@@ -166,3 +166,45 @@ def test_magnum_service_object(ctx):
     created = objects.MagnumService(None, host="h2", binary="magnum-api", report_count=0)
     created.create()
     assert created.id
+
+
+SWARM_LOCAL = {
+    "driver": "local",
+    "server_type": "local",
+    "os": "*",
+    "coe": "swarm",
+    "network_drivers": ["docker"],
+    "volume_drivers": [],
+    "upgrade": False,
+}
+
+
+def test_declared_cluster_types_come_from_the_conductors_beats(ctx):
+    with pytest.raises(exception.ClusterTypeNotSupported):  # no conductor ever reported
+        objects.MagnumService.declared_cluster_type(ctx, "local", None, "swarm")
+    objects.MagnumService.heartbeat(ctx, "c1", "magnum-conductor", [SWARM_LOCAL])
+    objects.MagnumService.heartbeat(ctx, "c1", "magnum-conductor")  # a plain beat keeps them
+    assert objects.MagnumService.declared_cluster_type(ctx, "local", "Fedora", "swarm") == (
+        SWARM_LOCAL
+    )
+    with pytest.raises(exception.ClusterTypeNotSupported):
+        objects.MagnumService.declared_cluster_type(ctx, "vm", "fedora-coreos", "kubernetes")
+    # An API row declares nothing; a restart with other drivers replaces the list.
+    objects.MagnumService.heartbeat(ctx, "a1", "magnum-api")
+    objects.MagnumService.heartbeat(ctx, "c1", "magnum-conductor", [])
+    with pytest.raises(exception.ClusterTypeNotSupported):
+        objects.MagnumService.declared_cluster_type(ctx, "local", None, "swarm")
+
+
+def test_live_conductors_declarations_win_over_dead_ones(ctx):
+    objects.MagnumService.heartbeat(ctx, "old", "magnum-conductor", [SWARM_LOCAL])
+    old = objects.MagnumService.get_by_host_and_binary(ctx, "old", "magnum-conductor")
+    old.forced_down = True  # stopped cleanly: down at once
+    old.save()
+    # With no live conductor the last known declarations still answer.
+    assert objects.MagnumService.declared_cluster_type(ctx, "local", None, "swarm")["driver"] == (
+        "local"
+    )
+    objects.MagnumService.heartbeat(ctx, "new", "magnum-conductor", [])
+    with pytest.raises(exception.ClusterTypeNotSupported):
+        objects.MagnumService.declared_cluster_type(ctx, "local", None, "swarm")

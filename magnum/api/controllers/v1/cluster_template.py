@@ -2,8 +2,10 @@
 
 The API checks shape, ownership and policy only; whether an image, flavor or
 network exists is the driver's ``validate`` in the conductor. The one lookup
-done here is local: some enabled driver must provide the template's
-(server_type, cluster_distro, coe), else 400.
+done here is in the database: some enabled driver, as the conductors published
+it (``objects.MagnumService.declared_cluster_type``), must provide the
+template's (server_type, cluster_distro, coe), else 400; its declaration also
+says which network and volume drivers a template may name.
 """
 
 from __future__ import annotations
@@ -17,22 +19,9 @@ from magnum import objects
 from magnum.api.controllers.v1 import resource
 from magnum.api.types import cluster_template as types
 from magnum.common import exception, policy
-from magnum.drivers import registry
 
 CONF = cfg.CONF
 
-NETWORK_DRIVERS = {
-    "kubernetes": ("flannel", "calico", "cilium"),
-    "swarm": ("docker", "flannel"),
-    "swarm-mode": ("docker", "flannel"),
-    "mesos": ("docker",),
-}
-VOLUME_DRIVERS = {
-    "kubernetes": ("cinder",),
-    "swarm": ("rexray",),
-    "swarm-mode": ("rexray",),
-    "mesos": ("rexray",),
-}
 UNREMOVABLE = (
     "/coe",
     "/image_id",
@@ -63,13 +52,16 @@ def _conf_drivers(coe: str) -> tuple[list[str], str | None]:
     return ["all"], "docker"
 
 
-def validate_template(values: dict[str, Any]) -> None:
+def validate_template(context: Any, values: dict[str, Any]) -> None:
     """The create-time rules of spec 3.1 (also re-run after a PATCH)."""
     coe = values["coe"]
+    declared = objects.MagnumService.declared_cluster_type(
+        context, values.get("server_type") or "vm", values.get("cluster_distro"), coe
+    )
     allowed, _default = _conf_drivers(coe)
     network_driver = values.get("network_driver")
     if network_driver:
-        supported = NETWORK_DRIVERS.get(coe, ())
+        supported = declared["network_drivers"]
         if network_driver not in supported:
             raise exception.InvalidParameterValue(
                 err=f"Network driver type {network_driver} is not supported for {coe}; "
@@ -81,7 +73,7 @@ def validate_template(values: dict[str, Any]) -> None:
                 f"allowed: {', '.join(allowed)}."
             )
     volume_driver = values.get("volume_driver")
-    if volume_driver and volume_driver not in VOLUME_DRIVERS.get(coe, ()):
+    if volume_driver and volume_driver not in declared["volume_drivers"]:
         raise exception.InvalidParameterValue(
             err=f"Volume driver type {volume_driver} is not supported for {coe}."
         )
@@ -92,7 +84,6 @@ def validate_template(values: dict[str, Any]) -> None:
         raise exception.InvalidParameterValue(
             err="docker volume size must be at least 3 GB to use the devicemapper storage driver."
         )
-    registry.get_driver(values.get("server_type") or "vm", values.get("cluster_distro"), coe)
 
 
 class ClusterTemplateController(resource.ResourceController):
@@ -126,7 +117,7 @@ class ClusterTemplateController(resource.ResourceController):
             values["network_driver"] = _conf_drivers(values["coe"])[1]
         if values.get("cluster_distro"):
             values["cluster_distro"] = values["cluster_distro"].lower()
-        validate_template(values)
+        validate_template(self.context, values)
         values.pop("uuid", None)
         template = objects.ClusterTemplate(
             self.context,
@@ -142,7 +133,7 @@ class ClusterTemplateController(resource.ResourceController):
             self.check_publish({"public": True})
         merged = {f: getattr(obj, f) for f in obj.fields if obj.obj_attr_is_set(f)}
         merged.update(changes)
-        validate_template(merged)
+        validate_template(self.context, merged)
         return super().update(obj, changes)
 
     def remove(self, obj: Any) -> None:
