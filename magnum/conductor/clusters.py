@@ -102,15 +102,22 @@ def resize(
     run(
         task,
         states.UPDATE,
-        lambda: task.driver.update(
-            task.context,
-            task.cluster,
-            task.cluster_template,
-            nodegroup,
-            node_count,
-            nodes_to_remove,
-            operation=operations.for_task(task),
-        ),
+        lambda: resize_nodegroup(task, nodegroup, node_count, nodes_to_remove),
+    )
+
+
+def resize_nodegroup(
+    task: Any, nodegroup: Any, node_count: int, nodes_to_remove: Sequence[str] = ()
+) -> base.ClusterStatus:
+    """The one driver call that brings a nodegroup of the task's bay to ``node_count``."""
+    return task.driver.update(
+        task.context,
+        task.cluster,
+        task.cluster_template,
+        nodegroup,
+        node_count,
+        nodes_to_remove,
+        operation=operations.for_task(task),
     )
 
 
@@ -125,14 +132,7 @@ def converge(task: Any) -> None:
 
                 result = nodegroups.remove_nodegroup(task, nodegroup)
                 continue
-            result = task.driver.update(
-                task.context,
-                task.cluster,
-                task.cluster_template,
-                nodegroup,
-                nodegroup.node_count,
-                operation=operations.for_task(task),
-            )
+            result = resize_nodegroup(task, nodegroup, nodegroup.node_count)
         return result or base.ClusterStatus(status=states.UPDATE_COMPLETE)
 
     run(task, states.UPDATE, update_all)

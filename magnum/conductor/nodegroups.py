@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from magnum.common import exception, states
-from magnum.conductor import clusters, operations
+from magnum.conductor import clusters
 from magnum.drivers import base
 
 LOG = logging.getLogger(__name__)
@@ -30,14 +30,7 @@ def create(task: Any, nodegroup_uuid: str) -> None:
 
     def build() -> base.ClusterStatus:
         nodegroup = _find(task, nodegroup_uuid)
-        return task.driver.update(
-            task.context,
-            task.cluster,
-            task.cluster_template,
-            nodegroup,
-            nodegroup.node_count,
-            operation=operations.for_task(task),
-        )
+        return clusters.resize_nodegroup(task, nodegroup, nodegroup.node_count)
 
     clusters.run(task, states.UPDATE, build)
 
@@ -56,14 +49,7 @@ def remove_nodegroup(task: Any, nodegroup: Any) -> base.ClusterStatus:
         raise exception.InvalidParameterValue(
             err=f"Nodegroup {nodegroup.name} is a default nodegroup and cannot be deleted."
         )
-    result = task.driver.update(
-        task.context,
-        task.cluster,
-        task.cluster_template,
-        nodegroup,
-        0,
-        operation=operations.for_task(task),
-    )
+    result = clusters.resize_nodegroup(task, nodegroup, 0)
     nodegroup.destroy()
     LOG.info("Cluster %s: nodegroup %s deleted", task.cluster.uuid, nodegroup.name)
     if result.node_counts:
